@@ -14,7 +14,7 @@ import java.util.logging.Logger;
     mixinStandardHelpOptions = true,
     versionProvider = ParasolCommand.Version.class,
     description = "Parasol: asynchronous, distributed training on the JVM.",
-    subcommands = {BaselineCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class})
 public final class ParasolCommand
 {
     // netlib announces its BLAS choice through java.util.logging at INFO; Parasol prints its own, fuller line.

@@ -2,7 +2,7 @@ package dev.parasol.wire;
 
 /**
  * What a data-plane message asks of its receiver. The code is the byte written on the wire; it never changes once
- * released, and codes 4 to 255 are free for new types. The meaning of the header's version fields depends on the
+ * released, and codes 5 to 255 are free for new types. The meaning of the header's version fields depends on the
  * type, as documented on each constant.
  */
 public enum MessageType
@@ -16,8 +16,11 @@ public enum MessageType
     GRADIENT_PUSH(1),
 
     /**
-     * Shard to worker: the change of the shard's key range since a version the worker holds. Adding the payload to
-     * parameters at {@code baseVersion} gives the parameters at {@code targetVersion}.
+     * Shard to worker: the coordinates of the shard's key range that changed since {@code baseVersion}, the version
+     * the worker holds, with their <em>absolute</em> values at {@code targetVersion} (sparse, or dense when most
+     * changed). Writing them over the worker's copy gives the parameters at {@code targetVersion}; absolute values
+     * make a repeated update harmless and keep replicas bit-identical to the shard. A reply to a push carries the
+     * push's {@code sequence}, which acknowledges it.
      */
     PARAMETER_UPDATE(2),
 
@@ -25,9 +28,16 @@ public enum MessageType
      * Shard to worker: the absolute parameters of the key range at {@code targetVersion}; {@code baseVersion} is
      * zero. Sent when a worker holds no usable version, for example after it joins or falls too far behind.
      */
-    PARAMETER_SNAPSHOT(3);
+    PARAMETER_SNAPSHOT(3),
 
-    private static final MessageType[] BY_CODE = new MessageType[4];
+    /**
+     * Worker to shard: ask for a {@link #PARAMETER_UPDATE} of the changes since {@code baseVersion}, the version the
+     * worker holds. Encoded as {@link Encoding#SPARSE_F32} with no entries over the shard's key range: a header
+     * and an empty payload.
+     */
+    PARAMETER_REQUEST(4);
+
+    private static final MessageType[] BY_CODE = new MessageType[5];
 
     static
     {

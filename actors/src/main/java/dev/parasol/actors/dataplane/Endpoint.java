@@ -1,0 +1,55 @@
+package dev.parasol.actors.dataplane;
+
+/**
+ * Where a receiver listens: a UDP host and port and the Aeron stream id. Receivers publish their endpoints over the
+ * control plane; senders add a publication to {@link DataPlane#udpChannel(Endpoint)} with {@link #streamId()}.
+ * Each job uses stream ids of its own, so two jobs never share a stream.
+ *
+ * @param host     the IP address (or host name) the receiver is bound to.
+ * @param port     the UDP port, 1 to 65535.
+ * @param streamId the Aeron stream id.
+ */
+public record Endpoint(String host, int port, int streamId)
+{
+    /**
+     * Validate the fields.
+     *
+     * @param host     the IP address (or host name) the receiver is bound to.
+     * @param port     the UDP port, 1 to 65535.
+     * @param streamId the Aeron stream id.
+     */
+    public Endpoint
+    {
+        if (null == host || host.isBlank())
+        {
+            throw new IllegalArgumentException("host=" + host + ": expected an address");
+        }
+
+        if (port < 1 || port > 65535)
+        {
+            throw new IllegalArgumentException("port=" + port + ": expected 1 to 65535");
+        }
+    }
+
+    /**
+     * Get the {@code host:port} form used in an Aeron channel's {@code endpoint} parameter.
+     *
+     * @return the endpoint, with brackets around an IPv6 address.
+     */
+    public String hostAndPort()
+    {
+        return format(host, port);
+    }
+
+    /**
+     * Format a host and port as an Aeron {@code endpoint} parameter.
+     *
+     * @param host an IPv4 or IPv6 address or a host name.
+     * @param port the port.
+     * @return {@code host:port}, or {@code [host]:port} for an IPv6 address.
+     */
+    static String format(final String host, final int port)
+    {
+        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+}

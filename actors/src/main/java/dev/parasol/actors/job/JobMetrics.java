@@ -1,0 +1,409 @@
+package dev.parasol.actors.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.parasol.actors.dataplane.TrainingCounterDescriptor;
+import dev.parasol.actors.dataplane.TrainingCounters;
+import dev.parasol.actors.jobapi.JobResult;
+import dev.parasol.actors.jobapi.JobSpec;
+import dev.parasol.actors.jobapi.ProgressEvent;
+import dev.parasol.actors.jobapi.ShardTelemetry;
+import dev.parasol.actors.psshard.ShardStatistics;
+import dev.parasol.actors.scheduler.Scheduler;
+import dev.parasol.actors.worker.WorkerTelemetry;
+import dev.parasol.engine.model.KeyRange;
+import dev.parasol.wire.DenseEncoder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * What a job measured, gathered by its runner from the scheduler, the shards and the workers' telemetry, and turned
+ * into progress events and the final report. Every byte figure is what was offered to Aeron and accepted, counted at
+ * the sender; {@code dense_bytes_per_step} alone is a reference, the exact length of the dense pushes of one worker
+ * step as the codec encodes them, so that compression ratios divide two figures of the same kind.
+ * <p>
+ * Owned by the runner actor: not thread-safe, except for the workers' telemetry it reads, which is.
+ */
+final class JobMetrics
+{
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String jobId;
+    private final JobSpec spec;
+    private final int trainSize;
+    private final KeyRange[] ranges;
+    private final String blas;
+    private final Map<Integer, WorkerTelemetry> workers = new LinkedHashMap<>();
+    private final ShardStatistics[] shardStatistics;
+    private final List<Map<String, Object>> evaluations = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> unreportedWarnings = new ArrayList<>();
+    private Scheduler.Statistics schedulerStatistics;
+    private long startNs;
+    private long endNs;
+    private double lastAccuracy = Double.NaN;
+    private double lastLoss = Double.NaN;
+    private Double timeToTargetSeconds;
+    private long lastProgressSamples;
+    private long lastProgressNs;
+
+    JobMetrics(final String jobId, final JobSpec spec, final int trainSize, final KeyRange[] ranges, final String blas)
+    {
+        this.jobId = jobId;
+        this.spec = spec;
+        this.trainSize = trainSize;
+        this.ranges = ranges.clone();
+        this.blas = blas;
+        this.shardStatistics = new ShardStatistics[ranges.length];
+    }
+
+    void addWorker(final int workerId, final WorkerTelemetry telemetry)
+    {
+        workers.put(workerId, telemetry);
+    }
+
+    void start()
+    {
+        startNs = System.nanoTime();
+        lastProgressNs = startNs;
+    }
+
+    void stop()
+    {
+        endNs = System.nanoTime();
+    }
+
+    void warn(final String warning)
+    {
+        if (!warnings.contains(warning))
+        {
+            warnings.add(warning);
+            unreportedWarnings.add(warning);
+        }
+    }
+
+    void onSchedulerStatistics(final Scheduler.Statistics statistics)
+    {
+        if (schedulerStatistics == null || statistics.totalSamples() >= schedulerStatistics.totalSamples())
+        {
+            schedulerStatistics = statistics;
+        }
+    }
+
+    void onShardStatistics(final ShardStatistics statistics)
+    {
+        shardStatistics[statistics.shard()] = statistics;
+    }
+
+    void onEvaluation(final double accuracy, final double loss)
+    {
+        final double elapsed = elapsedSeconds();
+        lastAccuracy = accuracy;
+        lastLoss = loss;
+        final Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", epoch());
+        row.put("steps", steps());
+        row.put("test_accuracy", accuracy);
+        row.put("test_loss", loss);
+        row.put("elapsed_s", elapsed);
+        evaluations.add(row);
+        if (timeToTargetSeconds == null && accuracy >= spec.targetAccuracy())
+        {
+            timeToTargetSeconds = elapsed;
+        }
+    }
+
+    boolean targetReached()
+    {
+        return timeToTargetSeconds != null;
+    }
+
+    boolean budgetSpent()
+    {
+        if (spec.byEpochs())
+        {
+            return samples() >= spec.epochs() * trainSize;
+        }
+        return schedulerStatistics != null && schedulerStatistics.minClock() >= spec.steps();
+    }
+
+    long samples()
+    {
+        long samples = 0;
+        for (final WorkerTelemetry telemetry : workers.values())
+        {
+            samples += telemetry.samples();
+        }
+        return Math.max(samples, schedulerStatistics == null ? 0 : schedulerStatistics.totalSamples());
+    }
+
+    long steps()
+    {
+        long steps = 0;
+        for (final WorkerTelemetry telemetry : workers.values())
+        {
+            steps += telemetry.steps();
+        }
+        return steps;
+    }
+
+    double epoch()
+    {
+        return (double)samples() / trainSize;
+    }
+
+    double elapsedSeconds()
+    {
+        return ((endNs != 0 ? endNs : System.nanoTime()) - startNs) / 1e9;
+    }
+
+    ProgressEvent progressEvent()
+    {
+        final long now = System.nanoTime();
+        final long samples = samples();
+        final double intervalSeconds = (now - lastProgressNs) / 1e9;
+        final double rate = intervalSeconds > 0 ? (samples - lastProgressSamples) / intervalSeconds : 0.0;
+        lastProgressNs = now;
+        lastProgressSamples = samples;
+        final long[] staleness = staleness();
+        final ProgressEvent.Builder builder = ProgressEvent.builder(jobId)
+            .elapsedSeconds(elapsedSeconds())
+            .progress(steps(), samples, epoch())
+            .samplesPerSecond(rate)
+            .trainLoss(schedulerStatistics == null ? Double.NaN : schedulerStatistics.meanRecentLoss())
+            .lastTestAccuracy(lastAccuracy)
+            .bytes(bytesUpFromWorkers(), bytesDownFromShards())
+            .staleness(staleness[0], staleness[1], staleness[2])
+            .shards(shardTelemetry())
+            .warnings(List.copyOf(unreportedWarnings));
+        unreportedWarnings.clear();
+        builder.counter("updates_sent", updatesSent());
+        builder.counter("updates_applied", sum(ShardStatistics::applied));
+        builder.counter("updates_dropped_stale", sum(ShardStatistics::droppedStale));
+        builder.counter("messages_rejected", messagesRejected());
+        return builder.build();
+    }
+
+    private long bytesUpFromWorkers()
+    {
+        long bytes = 0;
+        for (final WorkerTelemetry telemetry : workers.values())
+        {
+            bytes += telemetry.bytesUp();
+        }
+        return bytes;
+    }
+
+    private long bytesDownFromShards()
+    {
+        long bytes = 0;
+        for (final ShardStatistics statistics : shardStatistics)
+        {
+            bytes += statistics == null ? 0 : statistics.bytesOut();
+        }
+        return bytes;
+    }
+
+    private List<ShardTelemetry> shardTelemetry()
+    {
+        final List<ShardTelemetry> shards = new ArrayList<>();
+        for (int s = 0; s < ranges.length; s++)
+        {
+            long k = 0;
+            double threshold = 0;
+            double density = 0;
+            double residual = 0;
+            long bytesUp = 0;
+            for (final WorkerTelemetry telemetry : workers.values())
+            {
+                k += telemetry.lastEntries(s);
+                threshold += telemetry.lastThreshold(s);
+                density += telemetry.lastDensity(s);
+                residual += telemetry.lastResidualNorm(s);
+                bytesUp += telemetry.lastPushBytes(s);
+            }
+            final int n = Math.max(1, workers.size());
+            final ShardStatistics statistics = shardStatistics[s];
+            shards.add(new ShardTelemetry(s, k / n, threshold / n, density / n, residual / n, bytesUp / n,
+                statistics == null ? 0 : statistics.bytesOut()));
+        }
+        return shards;
+    }
+
+    private long[] staleness()
+    {
+        final long[] result = new long[3];
+        for (final ShardStatistics statistics : shardStatistics)
+        {
+            if (statistics != null)
+            {
+                result[0] = Math.max(result[0], statistics.stalenessP50());
+                result[1] = Math.max(result[1], statistics.stalenessP99());
+                result[2] = Math.max(result[2], statistics.stalenessMax());
+            }
+        }
+        return result;
+    }
+
+    private long updatesSent()
+    {
+        long sent = 0;
+        for (final WorkerTelemetry telemetry : workers.values())
+        {
+            sent += telemetry.pushesSent() - telemetry.pushResends();
+        }
+        return sent;
+    }
+
+    private long messagesRejected()
+    {
+        long rejected = sum(ShardStatistics::rejected);
+        for (final WorkerTelemetry telemetry : workers.values())
+        {
+            rejected += telemetry.messagesRejected();
+        }
+        return rejected;
+    }
+
+    private long sum(final ToLongFunction<ShardStatistics> field)
+    {
+        long total = 0;
+        for (final ShardStatistics statistics : shardStatistics)
+        {
+            total += statistics == null ? 0 : field.applyAsLong(statistics);
+        }
+        return total;
+    }
+
+    /**
+     * Save the model and the report, and describe them as the job's result.
+     */
+    JobResult writeResult(
+        final String stopReason,
+        final ShardSnapshotSet snapshots,
+        final TrainingCounters counters,
+        final TrainingCounters evaluationCounters)
+    {
+        final Path directory = spec.checkpointDirFor(jobId).toAbsolutePath();
+        final Path model = directory.resolve("model.safetensors");
+        final Path report = directory.resolve("report.json");
+        final Map<String, Object> fields = reportFields(stopReason, counters, evaluationCounters);
+        try
+        {
+            Files.createDirectories(directory);
+            final Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("parasol_job", jobId);
+            metadata.put("workload", spec.workload().name());
+            metadata.put("final_test_accuracy", String.valueOf(lastAccuracy));
+            SafeTensorsWriter.write(model, snapshots.layout(), snapshots.assemble(), metadata);
+            fields.put("model_path", model.toString());
+            final Path temp = report.resolveSibling("report.json.tmp");
+            JSON.writeValue(temp.toFile(), fields);
+            Files.move(temp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write the result of " + jobId + " to " + directory + ": " +
+                ex.getMessage(), ex);
+        }
+        return new JobResult(fields, model, report);
+    }
+
+    private Map<String, Object> reportFields(
+        final String stopReason, final TrainingCounters counters, final TrainingCounters evaluationCounters)
+    {
+        final long steps = steps();
+        final long bytesUp = bytesUpFromWorkers();
+        final long bytesDown = bytesDownFromShards();
+        long denseBytesPerStep = 0;
+        for (final KeyRange range : ranges)
+        {
+            denseBytesPerStep += DenseEncoder.length(range.length());
+        }
+        final long[] staleness = staleness();
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("job_id", jobId);
+        fields.put("mode", "local");
+        fields.put("workload", spec.workload().name());
+        fields.put("epochs", epoch());
+        fields.put("final_test_accuracy", lastAccuracy);
+        fields.put("final_test_loss", lastLoss);
+        fields.put("time_to_target_s", timeToTargetSeconds);
+        fields.put("target_accuracy", spec.targetAccuracy());
+        fields.put("target_reached", timeToTargetSeconds != null);
+        fields.put("samples_per_s", samples() / Math.max(1e-9, elapsedSeconds()));
+        fields.put("wall_s", elapsedSeconds());
+        fields.put("parameters", spec.workload().parameterCount());
+        fields.put("sync", spec.sync().toString());
+        fields.put("staleness_policy", spec.staleness().toString());
+        fields.put("compression", spec.compress().toString());
+        fields.put("error_feedback", spec.errorFeedback());
+        fields.put("optimizer", spec.optimiserConfig().toString());
+        fields.put("workers", spec.workers());
+        fields.put("shards", spec.shards());
+        fields.put("batch_size", spec.batchSize());
+        fields.put("seed", spec.seed());
+        fields.put("steps", steps);
+        fields.put("samples", samples());
+        fields.put("bytes_up", bytesUp);
+        fields.put("bytes_down", bytesDown);
+        fields.put("bytes_up_per_step", steps == 0 ? 0.0 : (double)bytesUp / steps);
+        fields.put("bytes_down_per_step", steps == 0 ? 0.0 : (double)bytesDown / steps);
+        fields.put("dense_bytes_per_step", denseBytesPerStep);
+        final Map<String, Object> stalenessFields = new LinkedHashMap<>();
+        stalenessFields.put("p50", staleness[0]);
+        stalenessFields.put("p99", staleness[1]);
+        stalenessFields.put("max", staleness[2]);
+        fields.put("staleness", stalenessFields);
+        if (schedulerStatistics != null)
+        {
+            fields.put("clock_skew_p99", schedulerStatistics.stalenessP99());
+            fields.put("permit_waits", schedulerStatistics.permitWaits());
+        }
+        fields.put("updates_sent", updatesSent());
+        fields.put("updates_applied", sum(ShardStatistics::applied));
+        fields.put("updates_dropped_stale", sum(ShardStatistics::droppedStale));
+        fields.put("updates_duplicate", sum(ShardStatistics::duplicates));
+        fields.put("messages_rejected", messagesRejected());
+        fields.put("back_pressure_events", counters.get(TrainingCounterDescriptor.BACK_PRESSURE_EVENTS));
+        fields.put("send_failures", counters.get(TrainingCounterDescriptor.SEND_FAILURES));
+        fields.put("evaluation_bytes", evaluationCounters.get(TrainingCounterDescriptor.PARAMETER_BYTES_SENT) +
+            evaluationCounters.get(TrainingCounterDescriptor.PARAMETER_REQUEST_BYTES_SENT));
+        fields.put("blas", blas);
+        fields.put("stop_reason", stopReason);
+        fields.put("warnings", List.copyOf(warnings));
+        fields.put("worker_time", workerTime());
+        fields.put("evaluations", List.copyOf(evaluations));
+        return fields;
+    }
+
+    private Map<String, Object> workerTime()
+    {
+        long compute = 0;
+        long permit = 0;
+        long parameters = 0;
+        long acknowledgements = 0;
+        for (final WorkerTelemetry telemetry : workers.values())
+        {
+            compute += telemetry.computeNs();
+            permit += telemetry.permitWaitNs();
+            parameters += telemetry.parameterWaitNs();
+            acknowledgements += telemetry.acknowledgementWaitNs();
+        }
+        final Map<String, Object> time = new LinkedHashMap<>();
+        time.put("compute_s", compute / 1e9);
+        time.put("permit_wait_s", permit / 1e9);
+        time.put("parameter_wait_s", parameters / 1e9);
+        time.put("acknowledgement_wait_s", acknowledgements / 1e9);
+        return time;
+    }
+}

@@ -1,0 +1,241 @@
+package dev.parasol.actors.psshard;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The Agrona agent of one parameter-server shard: polls gradient pushes and parameter requests from an Aeron
+ * subscription, hands each reassembled message to its {@link ShardState}, whose replies go out through a
+ * {@link ReplySender}. Messages are larger than an MTU, so fragments are reassembled by a {@link FragmentAssembler}
+ * sized for the largest message of the shard, which allocates nothing per message after the first from each sender.
+ * <p>
+ * {@link #doWork()} drains a few commands, then polls at most {@code fragmentLimit} fragments; it never logs and never
+ * blocks. Actors never touch the state: they enqueue commands ({@link #snapshot}, {@link #statistics}, {@link #stop})
+ * from any thread, and the agent completes the given future on its own thread. A command that does not fit the queue
+ * is refused (the method returns false) and counted.
+ * <p>
+ * Lifecycle: running, then stopped after a {@link #stop} command (no more polling; commands are still served), then
+ * closed by its runner ({@link #onClose()} closes the subscription and fails the commands still queued). Meant to run
+ * with other shards of the node in one composite agent.
+ */
+public final class ShardAgent implements Agent
+{
+    /**
+     * Default most fragments read per {@link #doWork()}: a dense W2 half-range message is about 340 fragments, so
+     * this bounds one duty cycle to a fraction of a message and keeps commands and other agents served.
+     */
+    public static final int FRAGMENT_LIMIT_DEFAULT = 64;
+
+    /**
+     * Capacity of the command queue.
+     */
+    public static final int COMMAND_QUEUE_CAPACITY = 64;
+
+    private static final int COMMAND_LIMIT = 4;
+
+    private final ShardState state;
+    private final Subscription subscription;
+    private final ReplySender replies;
+    private final int fragmentLimit;
+    private final FragmentAssembler assembler;
+    private final ManyToOneConcurrentArrayQueue<Command> commands =
+        new ManyToOneConcurrentArrayQueue<>(COMMAND_QUEUE_CAPACITY);
+    private final Consumer<Command> commandHandler = this::onCommand;
+    private final AtomicLong refusedCommands = new AtomicLong();
+    private final String roleName;
+    private volatile boolean stopped;
+
+    /**
+     * Construct an agent with the default fragment limit.
+     *
+     * @param state        the shard's state, from now on touched only by this agent's thread.
+     * @param subscription where pushes and requests arrive; the agent closes it on {@link #onClose()}.
+     * @param replies      where replies go.
+     */
+    public ShardAgent(final ShardState state, final Subscription subscription, final ReplySender replies)
+    {
+        this(state, subscription, replies, FRAGMENT_LIMIT_DEFAULT);
+    }
+
+    /**
+     * Construct an agent.
+     *
+     * @param state         the shard's state, from now on touched only by this agent's thread.
+     * @param subscription  where pushes and requests arrive; the agent closes it on {@link #onClose()}.
+     * @param replies       where replies go.
+     * @param fragmentLimit most fragments read per {@link #doWork()}, at least 1.
+     */
+    public ShardAgent(
+        final ShardState state, final Subscription subscription, final ReplySender replies, final int fragmentLimit)
+    {
+        if (null == state || null == subscription || null == replies || fragmentLimit < 1)
+        {
+            throw new IllegalArgumentException("state=" + state + " subscription=" + subscription + " replies=" +
+                replies + " fragmentLimit=" + fragmentLimit + ", expected none null and fragmentLimit >= 1");
+        }
+        this.state = state;
+        this.subscription = subscription;
+        this.replies = replies;
+        this.fragmentLimit = fragmentLimit;
+        this.assembler = new FragmentAssembler(this::onFragment, ShardState.maxReplyLength(state.range().length()));
+        this.roleName = "ps-shard-" + state.jobId() + "-" + state.range().shard();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public int doWork()
+    {
+        int work = commands.drain(commandHandler, COMMAND_LIMIT);
+        if (!stopped)
+        {
+            work += subscription.poll(assembler, fragmentLimit);
+        }
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public void onClose()
+    {
+        stopped = true;
+        commands.drain(ShardAgent::failClosed);
+        CloseHelper.quietClose(subscription);
+    }
+
+    /**
+     * Get the role name: {@code ps-shard-<jobId>-<shard>}.
+     *
+     * @return the role name.
+     */
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    /**
+     * Ask for a snapshot of the parameters, optimiser state, sequences and statistics. Thread-safe.
+     *
+     * @param result completed on the agent's thread.
+     * @return true if queued, false if the command queue was full (counted).
+     */
+    public boolean snapshot(final CompletableFuture<ShardSnapshot> result)
+    {
+        return enqueue(new SnapshotCommand(result));
+    }
+
+    /**
+     * Ask for the counters and staleness percentiles. Thread-safe.
+     *
+     * @param result completed on the agent's thread.
+     * @return true if queued, false if the command queue was full (counted).
+     */
+    public boolean statistics(final CompletableFuture<ShardStatistics> result)
+    {
+        return enqueue(new StatisticsCommand(result));
+    }
+
+    /**
+     * Stop polling: messages still in the subscription are left unread. Completes with the final snapshot, taken
+     * after the last message applied. Thread-safe. The runner closes the agent afterwards.
+     *
+     * @param result completed on the agent's thread with the final snapshot.
+     * @return true if queued, false if the command queue was full (counted).
+     */
+    public boolean stop(final CompletableFuture<ShardSnapshot> result)
+    {
+        return enqueue(new StopCommand(result));
+    }
+
+    /**
+     * Has the agent stopped polling?
+     *
+     * @return true after a stop command was served or the agent closed.
+     */
+    public boolean isStopped()
+    {
+        return stopped;
+    }
+
+    /**
+     * Get the number of commands refused because the queue was full.
+     *
+     * @return the count.
+     */
+    public long refusedCommandCount()
+    {
+        return refusedCommands.get();
+    }
+
+    ShardState state()
+    {
+        return state;
+    }
+
+    private boolean enqueue(final Command command)
+    {
+        if (commands.offer(command))
+        {
+            return true;
+        }
+        refusedCommands.incrementAndGet();
+        return false;
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        state.onMessage(buffer, offset, length, replies);
+    }
+
+    private void onCommand(final Command command)
+    {
+        if (command instanceof SnapshotCommand snapshot)
+        {
+            snapshot.result().complete(state.snapshot());
+        }
+        else if (command instanceof StatisticsCommand statistics)
+        {
+            statistics.result().complete(state.statistics());
+        }
+        else if (command instanceof StopCommand stop)
+        {
+            stopped = true;
+            stop.result().complete(state.snapshot());
+        }
+    }
+
+    private static void failClosed(final Command command)
+    {
+        command.result().completeExceptionally(new IllegalStateException("shard agent closed before the command ran"));
+    }
+
+    private interface Command
+    {
+        CompletableFuture<?> result();
+    }
+
+    private record SnapshotCommand(CompletableFuture<ShardSnapshot> result) implements Command
+    {
+    }
+
+    private record StatisticsCommand(CompletableFuture<ShardStatistics> result) implements Command
+    {
+    }
+
+    private record StopCommand(CompletableFuture<ShardSnapshot> result) implements Command
+    {
+    }
+}

@@ -1,0 +1,63 @@
+package dev.parasol.actors.psshard;
+
+/**
+ * Why a shard rejected a message that the wire codecs accepted: the bytes are well formed, but the protocol state of
+ * this shard says no. Wire-level rejections are counted per {@link dev.parasol.wire.RejectReason}; these are counted
+ * beside them. Like a wire rejection, a protocol rejection changes nothing in the shard and sends no reply.
+ */
+public enum ShardRejectReason
+{
+    /**
+     * The worker id is negative or not below the shard's number of slots (workers plus the evaluator).
+     */
+    UNKNOWN_WORKER,
+
+    /**
+     * The shard id in the header is not this shard's.
+     */
+    WRONG_SHARD,
+
+    /**
+     * The key range is inside the shard's but not equal to it: the protocol sends one message per shard and step,
+     * never a sub-range, so sequences stay one per logical push.
+     */
+    RANGE_MISMATCH,
+
+    /**
+     * The message type is not one a shard receives ({@code PARAMETER_UPDATE} or {@code PARAMETER_SNAPSHOT}).
+     */
+    UNEXPECTED_TYPE,
+
+    /**
+     * A {@code PARAMETER_REQUEST} that is not {@code SPARSE_F32} with no entries.
+     */
+    MALFORMED_REQUEST,
+
+    /**
+     * A {@code GRADIENT_PUSH} whose base version is negative: no shard ever had such a version.
+     */
+    NEGATIVE_BASE_VERSION;
+
+    private static final ShardRejectReason[] VALUES = values();
+
+    /**
+     * Get the number of reasons, the length of a counter array indexed by {@link #ordinal()}.
+     *
+     * @return the number of reasons.
+     */
+    public static int count()
+    {
+        return VALUES.length;
+    }
+
+    /**
+     * Get the reason of an ordinal.
+     *
+     * @param ordinal from 0 to {@link #count()} - 1.
+     * @return the reason.
+     */
+    public static ShardRejectReason fromOrdinal(final int ordinal)
+    {
+        return VALUES[ordinal];
+    }
+}

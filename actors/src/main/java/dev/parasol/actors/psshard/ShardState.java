@@ -1,0 +1,832 @@
+package dev.parasol.actors.psshard;
+
+import dev.parasol.actors.scheduler.StalenessPolicy;
+import dev.parasol.engine.compress.CompressedGradient;
+import dev.parasol.engine.model.KeyRange;
+import dev.parasol.engine.optim.Optimiser;
+import dev.parasol.engine.optim.OptimiserConfig;
+import dev.parasol.wire.CodecException;
+import dev.parasol.wire.DenseDecoder;
+import dev.parasol.wire.DenseEncoder;
+import dev.parasol.wire.Encoding;
+import dev.parasol.wire.MessageHeaderDecoder;
+import dev.parasol.wire.MessageHeaderEncoder;
+import dev.parasol.wire.MessageType;
+import dev.parasol.wire.QuantizedDecoder;
+import dev.parasol.wire.RejectCounters;
+import dev.parasol.wire.RejectReason;
+import dev.parasol.wire.SignDecoder;
+import dev.parasol.wire.SparseDecoder;
+import dev.parasol.wire.SparseEncoder;
+import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The state of one parameter-server shard: one job's key range of parameters, its optimiser, a version, the last
+ * sequence applied per worker, what changed since the last update sent to each worker, and staleness statistics.
+ * Pure and single-threaded: no Aeron, no actors; {@link ShardAgent} drives it from the data plane. Nothing is
+ * allocated per message once the staleness histogram has seen the largest staleness of the run.
+ * <p>
+ * <b>Slots.</b> Worker ids {@code 0 .. workers - 1} are the training workers; id {@link #evaluatorId()} ({@code =
+ * workers}) is the evaluator, which only requests parameters (it may push, and is then treated like a worker). Any
+ * other id is rejected ({@link ShardRejectReason#UNKNOWN_WORKER}).
+ * <p>
+ * <b>A message</b> goes through {@link #onMessage}:
+ * <ol>
+ *     <li>Wire validation ({@link MessageHeaderDecoder#wrap(DirectBuffer, int, int, long, int, int)}: frame,
+ *     checksum, fields, job id, key range inside the shard's), then the protocol checks: a known worker slot, this
+ *     shard's id, and a key range equal to the shard's (one message per shard and step). A rejection is counted by
+ *     reason and changes nothing: parameters, version, sequences, dirty sets and statistics stay as they were (only
+ *     {@link #bytesIn()} and the reject counters move), and no reply is sent.</li>
+ *     <li>{@code GRADIENT_PUSH}: the payload is decoded into scratch arrays (dense, sparse f32/f16, QSGD, sign) and
+ *     validated before anything else happens. Then, in order:
+ *     <ul>
+ *         <li>A sequence at or below the worker's last applied one is a duplicate: counted, never applied again, but
+ *         acknowledged with a reply, so that a worker that lost the first acknowledgement can proceed.</li>
+ *         <li>Staleness {@code tau = version - baseVersion}. A negative base version is rejected
+ *         ({@link ShardRejectReason#NEGATIVE_BASE_VERSION}). A base version <em>ahead</em> of the shard cannot come
+ *         from an honest worker of this shard's lifetime, but it can after the shard was restored from an older
+ *         checkpoint while the worker kept its replica; rejecting would stall that worker forever, so the push is
+ *         applied as fresh ({@code tau = 0}) and counted ({@link #futureBaseVersionCount()}).</li>
+ *         <li>The sequence becomes the worker's last applied one and tau is recorded in the staleness histogram
+ *         (for dropped pushes too: they are the stalest, and leaving them out would hide the tail).</li>
+ *         <li>If the {@link StalenessPolicy} drops tau, the push is counted as dropped and acknowledged.</li>
+ *         <li>Otherwise the optimiser takes a step with the learning rate scaled by {@link StalenessPolicy#scale}:
+ *         sparse for sparse payloads (lazy: only the named coordinates change), dense for the others (QSGD and sign
+ *         are reconstructed first). The version is incremented and the changed coordinates are marked dirty for
+ *         every slot.</li>
+ *         <li>A {@code PARAMETER_UPDATE} goes back to the pusher: it is the acknowledgement (header sequence = the
+ *         push's).</li>
+ *     </ul></li>
+ *     <li>{@code PARAMETER_REQUEST} ({@code SPARSE_F32}, no entries): replied with a {@code PARAMETER_UPDATE}, nothing
+ *     applied. If the request's base version is not the target version of the last update sent to that worker, the
+ *     worker's replica is not what the shard thinks (a restart, a lost reply), so the whole range is sent.</li>
+ *     <li>Any other type is rejected ({@link ShardRejectReason#UNEXPECTED_TYPE}).</li>
+ * </ol>
+ * <p>
+ * <b>Updates (the downlink).</b> A reply carries the <em>absolute</em> values of every coordinate changed since the
+ * last update sent to that worker: {@code SPARSE_F32} with sorted indices relative to the range start, or
+ * {@code DENSE_F32} of the whole range the first time, after a dense or quantised push, or once more than a third of
+ * the range changed (where dense is no bigger). Header: sequence = the message answered, base version = the target
+ * version of the previous update sent to that worker (0 before the first), target version = the shard's version now.
+ * A worker must write every update it receives, acknowledgements included, over its replica: the shard forgets the
+ * changes it sent. If the sender refuses the reply (negative result) or a parameter is no longer finite (the encoder
+ * refuses it), the changes stay pending for the next reply and {@link #replyFailureCount()} counts it.
+ * <p>
+ * <b>Reconstruction of QSGD and sign payloads</b> follows the wire format: coordinate i is
+ * {@code scale[i / blockSize] * level[i]} ({@link QuantizedDecoder#dequantize}), the scale on the wire being the
+ * per-level unit. A sender holding a {@link CompressedGradient} puts {@code blockScales()[b] / maxLevel()} (computed
+ * in float) on the wire, so this product is bit-identical to the {@code level * (blockScale / maxLevel)} its error
+ * feedback subtracted.
+ */
+public final class ShardState
+{
+    /**
+     * Outcome of {@link #onMessage}: rejected (wire or protocol reason), nothing changed, no reply.
+     */
+    public static final int REJECTED = 0;
+
+    /**
+     * Outcome of {@link #onMessage}: a push applied and acknowledged.
+     */
+    public static final int APPLIED = 1;
+
+    /**
+     * Outcome of {@link #onMessage}: a push seen before, acknowledged, not applied.
+     */
+    public static final int DUPLICATE = 2;
+
+    /**
+     * Outcome of {@link #onMessage}: a push dropped by the staleness policy, acknowledged, not applied.
+     */
+    public static final int DROPPED_STALE = 3;
+
+    /**
+     * Outcome of {@link #onMessage}: a parameter request answered.
+     */
+    public static final int SERVED = 4;
+
+    /**
+     * A worker's update turns dense once more than {@code length / DENSE_DIVISOR} coordinates changed: a sparse entry
+     * takes 5 to 9 bytes against 4 per dense coordinate, so from a third on dense is no bigger and much cheaper.
+     */
+    public static final int DENSE_DIVISOR = 3;
+
+    /**
+     * Initial highest staleness the histogram tracks without resizing (it resizes beyond, allocating once).
+     */
+    public static final long STALENESS_HIGHEST_TRACKABLE = 1L << 20;
+
+    private static final int STALENESS_SIGNIFICANT_DIGITS = 3;
+
+    private final long jobId;
+    private final KeyRange range;
+    private final int shardId;
+    private final int rangeStart;
+    private final int rangeEnd;
+    private final int length;
+    private final int slots;
+    private final float[] params;
+    private final Optimiser optimiser;
+    private final StalenessPolicy policy;
+    private final long[] lastSequence;
+    private final long[] sentVersion;
+    private final DirtySet[] dirty;
+    private final Histogram staleness;
+    private final RejectCounters wireRejects = new RejectCounters();
+    private final long[] shardRejects = new long[ShardRejectReason.count()];
+
+    private final MessageHeaderDecoder decoder = new MessageHeaderDecoder();
+    private final CompressedGradient gradient;
+    private final MessageHeaderEncoder replyHeader = new MessageHeaderEncoder();
+    private final UnsafeBuffer replyBuffer;
+    private final int[] replyIndices;
+    private final float[] replyValues;
+
+    private long version;
+    private long applied;
+    private long droppedStale;
+    private long duplicates;
+    private long requests;
+    private long repliesSent;
+    private long replyFailures;
+    private long bytesIn;
+    private long bytesOut;
+    private long futureBaseVersions;
+
+    /**
+     * Construct the state of a shard at version 0, every worker due a full update.
+     *
+     * @param jobId             the job; messages of other jobs are rejected.
+     * @param range             the key range the shard owns; {@link KeyRange#shard()} is the shard id.
+     * @param initialParameters source of the initial parameters.
+     * @param initialOffset     index in {@code initialParameters} of the value of key {@code range.start()}: 0 for an
+     *                          array of the range, {@code range.start()} for the whole model's vector.
+     * @param optimiserConfig   the optimiser; a new one is built and initialised to the range length.
+     * @param policy            how staleness scales or drops a push.
+     * @param workers           number of training workers, at least 1; one more slot is kept for the evaluator.
+     */
+    public ShardState(
+        final long jobId,
+        final KeyRange range,
+        final float[] initialParameters,
+        final int initialOffset,
+        final OptimiserConfig optimiserConfig,
+        final StalenessPolicy policy,
+        final int workers)
+    {
+        if (null == range || null == initialParameters || null == optimiserConfig || null == policy)
+        {
+            throw new IllegalArgumentException("range=" + range + " initialParameters=" +
+                (null == initialParameters ? "null" : "float[" + initialParameters.length + "]") +
+                " optimiserConfig=" + optimiserConfig + " policy=" + policy + ", expected none null");
+        }
+        if (workers < 1 || workers == Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("workers=" + workers + ", expected at least 1");
+        }
+        if (initialOffset < 0 || initialOffset > initialParameters.length - range.length())
+        {
+            throw new IllegalArgumentException("initialOffset=" + initialOffset + " with range length " +
+                range.length() + ", expected a slice inside initialParameters of length " + initialParameters.length);
+        }
+
+        this.jobId = jobId;
+        this.range = range;
+        this.shardId = range.shard();
+        this.rangeStart = range.start();
+        this.rangeEnd = range.end();
+        this.length = range.length();
+        this.slots = workers + 1;
+        this.params = Arrays.copyOfRange(initialParameters, initialOffset, initialOffset + length);
+        this.optimiser = optimiserConfig.newOptimiser();
+        optimiser.initialise(length);
+        this.policy = policy;
+        this.lastSequence = new long[slots];
+        this.sentVersion = new long[slots];
+        final int threshold = length / DENSE_DIVISOR;
+        this.dirty = new DirtySet[slots];
+        for (int slot = 0; slot < slots; slot++)
+        {
+            dirty[slot] = new DirtySet(length, threshold);
+        }
+        this.staleness = new Histogram(STALENESS_HIGHEST_TRACKABLE, STALENESS_SIGNIFICANT_DIGITS);
+        staleness.setAutoResize(true);
+
+        this.gradient = CompressedGradient.forAnyEncoding(length, 1);
+        this.replyIndices = new int[threshold + 1];
+        this.replyValues = new float[threshold + 1];
+        this.replyBuffer = new UnsafeBuffer(new byte[maxReplyLength(length)]);
+        replyHeader
+            .messageType(MessageType.PARAMETER_UPDATE)
+            .jobId(jobId)
+            .shardId(shardId)
+            .keyRange(rangeStart, length);
+    }
+
+    /**
+     * Get the length of the largest reply of a shard of this many coordinates: a dense update of the range.
+     *
+     * @param length coordinates in the range.
+     * @return the largest message length in bytes.
+     */
+    public static int maxReplyLength(final int length)
+    {
+        return Math.max(
+            DenseEncoder.length(length), SparseEncoder.maxLength(Encoding.SPARSE_F32, length / DENSE_DIVISOR + 1));
+    }
+
+    /**
+     * Validate a message and act on it: apply a push, answer a request, or reject. See the class documentation.
+     *
+     * @param buffer  holding the message.
+     * @param offset  of the first byte of the message.
+     * @param length  of the message in bytes, exactly.
+     * @param replies where the reply goes; called at most once, before this method returns.
+     * @return {@link #APPLIED}, {@link #DUPLICATE}, {@link #DROPPED_STALE}, {@link #SERVED} or {@link #REJECTED}.
+     */
+    public int onMessage(final DirectBuffer buffer, final int offset, final int length, final ReplySender replies)
+    {
+        bytesIn += length;
+        final MessageHeaderDecoder decoder = this.decoder;
+        final RejectReason reason = decoder.wrap(buffer, offset, length, jobId, rangeStart, rangeEnd);
+        if (reason != RejectReason.NONE)
+        {
+            wireRejects.record(reason);
+            return REJECTED;
+        }
+
+        final int workerId = decoder.workerId();
+        if (workerId < 0 || workerId >= slots)
+        {
+            return reject(ShardRejectReason.UNKNOWN_WORKER);
+        }
+        if (decoder.shardId() != shardId)
+        {
+            return reject(ShardRejectReason.WRONG_SHARD);
+        }
+        if (decoder.rangeStart() != rangeStart || decoder.rangeLength() != this.length)
+        {
+            return reject(ShardRejectReason.RANGE_MISMATCH);
+        }
+
+        switch (decoder.messageType())
+        {
+            case GRADIENT_PUSH:
+                return onPush(workerId, replies);
+            case PARAMETER_REQUEST:
+                return onRequest(workerId, replies);
+            default:
+                return reject(ShardRejectReason.UNEXPECTED_TYPE);
+        }
+    }
+
+    private int onPush(final int workerId, final ReplySender replies)
+    {
+        final RejectReason reason = decodeGradient();
+        if (reason != RejectReason.NONE)
+        {
+            wireRejects.record(reason);
+            return REJECTED;
+        }
+        final long baseVersion = decoder.baseVersion();
+        if (baseVersion < 0)
+        {
+            return reject(ShardRejectReason.NEGATIVE_BASE_VERSION);
+        }
+        wireRejects.record(RejectReason.NONE);
+
+        final long sequence = decoder.sequence();
+        if (sequence <= lastSequence[workerId])
+        {
+            duplicates++;
+            reply(workerId, sequence, replies);
+            return DUPLICATE;
+        }
+        lastSequence[workerId] = sequence;
+
+        long tau = version - baseVersion;
+        if (tau < 0)
+        {
+            futureBaseVersions++;
+            tau = 0;
+        }
+        staleness.recordValue(tau);
+        if (policy.drops(tau))
+        {
+            droppedStale++;
+            reply(workerId, sequence, replies);
+            return DROPPED_STALE;
+        }
+
+        apply(policy.scale(tau));
+        version++;
+        applied++;
+        reply(workerId, sequence, replies);
+        return APPLIED;
+    }
+
+    private int onRequest(final int workerId, final ReplySender replies)
+    {
+        if (decoder.encoding() != Encoding.SPARSE_F32 || decoder.elementCount() != 0)
+        {
+            return reject(ShardRejectReason.MALFORMED_REQUEST);
+        }
+        wireRejects.record(RejectReason.NONE);
+        if (decoder.baseVersion() != sentVersion[workerId])
+        {
+            dirty[workerId].markAll();
+        }
+        requests++;
+        reply(workerId, decoder.sequence(), replies);
+        return SERVED;
+    }
+
+    private int reject(final ShardRejectReason reason)
+    {
+        shardRejects[reason.ordinal()]++;
+        return REJECTED;
+    }
+
+    private RejectReason decodeGradient()
+    {
+        final CompressedGradient gradient = this.gradient;
+        switch (decoder.encoding())
+        {
+            case DENSE_F32:
+                return DenseDecoder.decode(decoder, gradient.values());
+            case SPARSE_F32:
+            case SPARSE_F16:
+                return SparseDecoder.decode(decoder, gradient.indices(), gradient.values());
+            case QSGD_8BIT:
+            case QSGD_4BIT:
+                return QuantizedDecoder.decode(decoder, gradient.levels(), gradient.blockScales());
+            case SIGN:
+                return SignDecoder.decode(decoder, gradient.levels(), gradient.blockScales());
+            default:
+                return RejectReason.BAD_ENCODING;
+        }
+    }
+
+    private void apply(final float scale)
+    {
+        final CompressedGradient gradient = this.gradient;
+        final Encoding encoding = decoder.encoding();
+        if (CompressedGradient.isSparse(encoding))
+        {
+            final int count = decoder.elementCount();
+            optimiser.stepSparseInPlace(params, 0, gradient.indices(), gradient.values(), count, scale);
+            for (final DirtySet set : dirty)
+            {
+                set.mark(gradient.indices(), count);
+            }
+            return;
+        }
+
+        if (CompressedGradient.isQuantised(encoding))
+        {
+            // The values array is free for quantised payloads: reconstruct into it, then step as dense.
+            QuantizedDecoder.dequantize(
+                gradient.levels(), gradient.blockScales(), length, decoder.blockSize(), gradient.values());
+        }
+        optimiser.stepDenseInPlace(params, 0, gradient.values(), 0, length, scale);
+        for (final DirtySet set : dirty)
+        {
+            set.markAll();
+        }
+    }
+
+    private void reply(final int workerId, final long sequence, final ReplySender replies)
+    {
+        final DirtySet changes = dirty[workerId];
+        replyHeader
+            .workerId(workerId)
+            .sequence(sequence)
+            .baseVersion(sentVersion[workerId])
+            .targetVersion(version);
+
+        final boolean dense = changes.isAll();
+        int count = 0;
+        final int messageLength;
+        if (dense)
+        {
+            messageLength = encodeDense();
+        }
+        else
+        {
+            count = changes.drainInto(replyIndices);
+            final int[] indices = replyIndices;
+            final float[] values = replyValues;
+            final float[] params = this.params;
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = params[indices[i]];
+            }
+            messageLength = encodeSparse(count);
+        }
+
+        boolean sent = false;
+        try
+        {
+            sent = messageLength >= 0 && replies.send(workerId, replyBuffer, 0, messageLength) >= 0;
+        }
+        finally
+        {
+            if (!sent)
+            {
+                // Not sent, even if the sender threw: the worker still needs these changes in its next update.
+                replyFailures++;
+                if (!dense)
+                {
+                    changes.mark(replyIndices, count);
+                }
+            }
+        }
+        if (!sent)
+        {
+            return;
+        }
+        if (dense)
+        {
+            changes.clearAll();
+        }
+        repliesSent++;
+        bytesOut += messageLength;
+        sentVersion[workerId] = version;
+    }
+
+    private int encodeDense()
+    {
+        try
+        {
+            return DenseEncoder.encode(replyBuffer, 0, replyHeader, params, 0, length);
+        }
+        catch (final CodecException ex)
+        {
+            // Only a parameter that is no longer finite gets here: divergence, which the watchdog reports.
+            return -1;
+        }
+    }
+
+    private int encodeSparse(final int count)
+    {
+        try
+        {
+            return SparseEncoder.encode(
+                replyBuffer, 0, replyHeader, Encoding.SPARSE_F32, replyIndices, replyValues, count);
+        }
+        catch (final CodecException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * Get the job this shard belongs to.
+     *
+     * @return the job id.
+     */
+    public long jobId()
+    {
+        return jobId;
+    }
+
+    /**
+     * Get the key range this shard owns.
+     *
+     * @return the range; its shard index is the shard id.
+     */
+    public KeyRange range()
+    {
+        return range;
+    }
+
+    /**
+     * Get the number of worker slots: the training workers plus the evaluator.
+     *
+     * @return workers + 1.
+     */
+    public int slots()
+    {
+        return slots;
+    }
+
+    /**
+     * Get the worker id the evaluator uses.
+     *
+     * @return the last slot, equal to the number of training workers.
+     */
+    public int evaluatorId()
+    {
+        return slots - 1;
+    }
+
+    /**
+     * Get the shard's version: the number of pushes applied.
+     *
+     * @return the version.
+     */
+    public long version()
+    {
+        return version;
+    }
+
+    /**
+     * Get the optimiser, for checkpoints of its state.
+     *
+     * @return the live optimiser.
+     */
+    public Optimiser optimiser()
+    {
+        return optimiser;
+    }
+
+    /**
+     * Get the staleness policy.
+     *
+     * @return the policy.
+     */
+    public StalenessPolicy policy()
+    {
+        return policy;
+    }
+
+    /**
+     * Copy the parameters of the range.
+     *
+     * @param destination at least {@link KeyRange#length()} long; {@code destination[i]} gets key
+     *                    {@code range().start() + i}.
+     */
+    public void snapshotInto(final float[] destination)
+    {
+        System.arraycopy(params, 0, destination, 0, length);
+    }
+
+    /**
+     * Copy the parameters of the range into a slice of a larger array, such as the whole model's vector.
+     *
+     * @param destination the array.
+     * @param offset      where the value of key {@code range().start()} goes.
+     */
+    public void snapshotInto(final float[] destination, final int offset)
+    {
+        System.arraycopy(params, 0, destination, offset, length);
+    }
+
+    /**
+     * Get the last sequence applied (or dropped as stale) for a worker.
+     *
+     * @param workerId a slot, from 0 to {@link #evaluatorId()}.
+     * @return the sequence, 0 before the first push.
+     */
+    public long lastAppliedSequence(final int workerId)
+    {
+        return lastSequence[workerId];
+    }
+
+    /**
+     * Get the target version of the last update sent to a worker: the version its replica holds once written.
+     *
+     * @param workerId a slot, from 0 to {@link #evaluatorId()}.
+     * @return the version, 0 before the first update.
+     */
+    public long lastSentVersion(final int workerId)
+    {
+        return sentVersion[workerId];
+    }
+
+    /**
+     * Get the number of pushes applied.
+     *
+     * @return the count.
+     */
+    public long appliedCount()
+    {
+        return applied;
+    }
+
+    /**
+     * Get the number of pushes dropped by the staleness policy.
+     *
+     * @return the count.
+     */
+    public long droppedStaleCount()
+    {
+        return droppedStale;
+    }
+
+    /**
+     * Get the number of pushes whose sequence was already applied or dropped.
+     *
+     * @return the count.
+     */
+    public long duplicateCount()
+    {
+        return duplicates;
+    }
+
+    /**
+     * Get the number of parameter requests served.
+     *
+     * @return the count.
+     */
+    public long requestCount()
+    {
+        return requests;
+    }
+
+    /**
+     * Get the number of replies the sender accepted.
+     *
+     * @return the count.
+     */
+    public long repliesSentCount()
+    {
+        return repliesSent;
+    }
+
+    /**
+     * Get the number of replies not sent: refused by the sender or not encodable.
+     *
+     * @return the count.
+     */
+    public long replyFailureCount()
+    {
+        return replyFailures;
+    }
+
+    /**
+     * Get the number of pushes whose base version was ahead of the shard's, applied with staleness 0.
+     *
+     * @return the count.
+     */
+    public long futureBaseVersionCount()
+    {
+        return futureBaseVersions;
+    }
+
+    /**
+     * Get the bytes of every message given to {@link #onMessage}, rejected ones included.
+     *
+     * @return the byte count.
+     */
+    public long bytesIn()
+    {
+        return bytesIn;
+    }
+
+    /**
+     * Get the bytes of the replies sent.
+     *
+     * @return the byte count.
+     */
+    public long bytesOut()
+    {
+        return bytesOut;
+    }
+
+    /**
+     * Get the counters of wire-level outcomes: accepted messages under {@link RejectReason#NONE}, rejections by
+     * reason.
+     *
+     * @return the live counters, owned by the shard's thread.
+     */
+    public RejectCounters wireRejects()
+    {
+        return wireRejects;
+    }
+
+    /**
+     * Get the number of messages rejected for a protocol reason.
+     *
+     * @param reason the reason.
+     * @return the count.
+     */
+    public long rejectCount(final ShardRejectReason reason)
+    {
+        return shardRejects[reason.ordinal()];
+    }
+
+    /**
+     * Get the number of messages rejected, wire and protocol reasons together.
+     *
+     * @return the count.
+     */
+    public long rejectedCount()
+    {
+        long total = wireRejects.totalRejected();
+        for (final long count : shardRejects)
+        {
+            total += count;
+        }
+        return total;
+    }
+
+    /**
+     * Get the number of staleness samples: pushes applied or dropped.
+     *
+     * @return the count.
+     */
+    public long stalenessCount()
+    {
+        return staleness.getTotalCount();
+    }
+
+    /**
+     * Get a staleness percentile.
+     *
+     * @param percentile from 0 to 100.
+     * @return the staleness at that percentile, 0 with no samples.
+     */
+    public long stalenessPercentile(final double percentile)
+    {
+        return staleness.getValueAtPercentile(percentile);
+    }
+
+    /**
+     * Get the largest staleness seen.
+     *
+     * @return the maximum, 0 with no samples.
+     */
+    public long stalenessMax()
+    {
+        return staleness.getMaxValue();
+    }
+
+    /**
+     * Copy the staleness histogram, for a reader on another thread.
+     *
+     * @param target overwritten with this shard's histogram.
+     */
+    public void copyStalenessInto(final Histogram target)
+    {
+        staleness.copyInto(target);
+    }
+
+    /**
+     * Take a copy of the counters and staleness percentiles. Allocates: for telemetry, not the hot path.
+     *
+     * @return the statistics now.
+     */
+    public ShardStatistics statistics()
+    {
+        final Map<String, Long> rejectsByReason = new LinkedHashMap<>();
+        for (final RejectReason reason : RejectReason.values())
+        {
+            final long count = wireRejects.get(reason);
+            if (reason != RejectReason.NONE && count > 0)
+            {
+                rejectsByReason.put(reason.name(), count);
+            }
+        }
+        for (int i = 0; i < shardRejects.length; i++)
+        {
+            if (shardRejects[i] > 0)
+            {
+                rejectsByReason.put(ShardRejectReason.fromOrdinal(i).name(), shardRejects[i]);
+            }
+        }
+        return new ShardStatistics(
+            jobId,
+            shardId,
+            version,
+            applied,
+            droppedStale,
+            duplicates,
+            requests,
+            repliesSent,
+            replyFailures,
+            rejectedCount(),
+            bytesIn,
+            bytesOut,
+            futureBaseVersions,
+            stalenessCount(),
+            stalenessPercentile(50.0),
+            stalenessPercentile(99.0),
+            stalenessMax(),
+            rejectsByReason);
+    }
+
+    /**
+     * Take a copy of the parameters, optimiser state, sequences and statistics, for a checkpoint or the final model.
+     * Allocates: for the control path.
+     *
+     * @return the snapshot.
+     */
+    public ShardSnapshot snapshot()
+    {
+        final float[][] state = optimiser.state();
+        final float[][] stateCopy = new float[state.length][];
+        for (int i = 0; i < state.length; i++)
+        {
+            stateCopy[i] = state[i].clone();
+        }
+        return new ShardSnapshot(
+            jobId, shardId, rangeStart, version, params.clone(), stateCopy, lastSequence.clone(), statistics());
+    }
+}

@@ -1,0 +1,473 @@
+package dev.parasol.actors.scheduler;
+
+import java.util.Arrays;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+/**
+ * The decision logic of the scheduler, free of actors and threads: each worker's clock and the permit each worker
+ * waits for, under a {@link SyncPolicy}.
+ * <p>
+ * A worker's clock is the number of steps it has completed. Following Stale Synchronous Parallel (Ho et al., "More
+ * Effective Distributed ML via a Stale Synchronous Parallel Parameter Server", NIPS 2013), a worker may START clock
+ * c only when {@code c - min(clock of every active worker) <= s}; BSP is s = 0 and ASP never waits. A worker is in
+ * one of three states:
+ * <pre>
+ *   RUNNING --request(c), allowed--------------&gt; RUNNING (permit granted at once)
+ *   RUNNING --request(c), not allowed----------&gt; WAITING
+ *   WAITING --advance/removeWorker of another, now allowed--&gt; RUNNING (returned in the granted list)
+ *   any     --removeWorker---------------------&gt; LOST (holds nobody back; its request is forgotten)
+ *   LOST    --addWorker(clock)-----------------&gt; RUNNING
+ * </pre>
+ * Clocks only grow, so a waiting worker can only become grantable when the minimum clock rises: that is when the
+ * slowest worker advances or is removed.
+ * <p>
+ * Every grant passes a safety net that recomputes the minimum clock from scratch and throws
+ * {@link IllegalStateException} if the grant would break the bound. At grant time the gate measures the staleness
+ * in clocks ({@code c - minClock}) into an HdrHistogram, and it counts the requests that had to wait and how long
+ * they waited.
+ * <p>
+ * Worker ids are small non-negative integers (arrays are indexed by them). Not thread-safe: one owner, such as
+ * the {@link Scheduler} actor.
+ */
+public final class SspGate
+{
+    private static final int SIGNIFICANT_DIGITS = 3;
+    private static final long NO_CLOCK = -1;
+
+    private final SyncPolicy policy;
+    private final NanoClock nanoClock;
+    private final IntArrayList granted = new IntArrayList();
+    private final Histogram stalenessHistogram = new Histogram(SIGNIFICANT_DIGITS);
+
+    private long[] clocks;
+    private boolean[] active;
+    private boolean[] waiting;
+    private long[] waitStartNs;
+    private int activeCount;
+    private int waitingCount;
+    private long minClock = NO_CLOCK;
+
+    private long permitsGranted;
+    private long permitWaits;
+    private long permitWaitNsTotal;
+    private long permitWaitNsMax;
+    private long stepsCompleted;
+
+    /**
+     * Create a gate for workers {@code 0 .. workers - 1}, all active at clock 0, timed by the system nano clock.
+     *
+     * @param policy  the synchronisation policy.
+     * @param workers the number of workers, &gt;= 0.
+     */
+    public SspGate(final SyncPolicy policy, final int workers)
+    {
+        this(policy, workers, SystemNanoClock.INSTANCE);
+    }
+
+    /**
+     * Create a gate for workers {@code 0 .. workers - 1}, all active at clock 0.
+     *
+     * @param policy    the synchronisation policy.
+     * @param workers   the number of workers, &gt;= 0.
+     * @param nanoClock the clock that times waits.
+     */
+    public SspGate(final SyncPolicy policy, final int workers, final NanoClock nanoClock)
+    {
+        if (null == policy)
+        {
+            throw new IllegalArgumentException("policy=null, expected a SyncPolicy");
+        }
+        if (workers < 0)
+        {
+            throw new IllegalArgumentException("workers=" + workers + ", expected >= 0");
+        }
+        if (null == nanoClock)
+        {
+            throw new IllegalArgumentException("nanoClock=null, expected a NanoClock");
+        }
+
+        this.policy = policy;
+        this.nanoClock = nanoClock;
+        final int capacity = Math.max(workers, 1);
+        clocks = new long[capacity];
+        active = new boolean[capacity];
+        waiting = new boolean[capacity];
+        waitStartNs = new long[capacity];
+        for (int worker = 0; worker < workers; worker++)
+        {
+            active[worker] = true;
+        }
+        activeCount = workers;
+        minClock = workers > 0 ? 0 : NO_CLOCK;
+    }
+
+    /**
+     * Get the synchronisation policy.
+     *
+     * @return the synchronisation policy.
+     */
+    public SyncPolicy policy()
+    {
+        return policy;
+    }
+
+    /**
+     * A worker asks to start {@code clock}, which must equal its current clock (the steps it has completed). The
+     * permit is granted at once when the policy allows it; otherwise the worker waits until {@link #advance} or
+     * {@link #removeWorker} releases it. Asking again for the same clock while waiting keeps the one wait.
+     *
+     * @param worker the active worker.
+     * @param clock  the clock it wants to start.
+     * @return true if the permit is granted now, false if the worker now waits.
+     * @throws IllegalArgumentException if the worker is not active or {@code clock} is not its current clock.
+     */
+    public boolean request(final int worker, final long clock)
+    {
+        checkActive(worker);
+        if (clock != clocks[worker])
+        {
+            throw new IllegalArgumentException("worker=" + worker + " requested clock=" + clock +
+                ", expected its current clock=" + clocks[worker]);
+        }
+        if (waiting[worker])
+        {
+            return false;
+        }
+
+        if (policy.allows(clock, minClock))
+        {
+            grant(worker);
+            return true;
+        }
+
+        waiting[worker] = true;
+        waitingCount++;
+        waitStartNs[worker] = nanoClock.nanoTime();
+        permitWaits++;
+        return false;
+    }
+
+    /**
+     * A worker has completed steps and is now at {@code newClock}. Waiting workers that the rise of the minimum
+     * clock allows are granted their permits.
+     *
+     * @param worker   the active worker, not waiting for a permit.
+     * @param newClock its new clock, greater than its current clock (normally current + 1).
+     * @return the workers granted a permit by this call, each for its current {@link #clock(int)}; the list is
+     * owned by the gate and valid until its next call.
+     * @throws IllegalArgumentException if the worker is not active, is waiting, or the clock does not grow.
+     */
+    public IntArrayList advance(final int worker, final long newClock)
+    {
+        checkActive(worker);
+        final long oldClock = clocks[worker];
+        if (newClock <= oldClock)
+        {
+            throw new IllegalArgumentException("worker=" + worker + " advanced to clock=" + newClock +
+                ", expected > its current clock=" + oldClock);
+        }
+        if (waiting[worker])
+        {
+            throw new IllegalArgumentException("worker=" + worker + " advanced to clock=" + newClock +
+                " while waiting for a permit for clock=" + oldClock + ", expected no step without a permit");
+        }
+
+        clocks[worker] = newClock;
+        stepsCompleted += newClock - oldClock;
+        granted.clear();
+        if (oldClock == minClock)
+        {
+            minClock = scanMinClock();
+            releaseWaiters();
+        }
+
+        return granted;
+    }
+
+    /**
+     * A worker is lost (or leaves): it no longer holds others back and its pending request, if any, is forgotten.
+     * Waiting workers that the rise of the minimum clock allows are granted their permits.
+     *
+     * @param worker the active worker.
+     * @return the workers granted a permit by this call; owned by the gate and valid until its next call.
+     * @throws IllegalArgumentException if the worker is not active.
+     */
+    public IntArrayList removeWorker(final int worker)
+    {
+        checkActive(worker);
+        if (waiting[worker])
+        {
+            waiting[worker] = false;
+            waitingCount--;
+        }
+        active[worker] = false;
+        activeCount--;
+
+        granted.clear();
+        final long oldMin = minClock;
+        minClock = scanMinClock();
+        if (minClock != oldMin)
+        {
+            releaseWaiters();
+        }
+
+        return granted;
+    }
+
+    /**
+     * A worker joins (or rejoins after {@link #removeWorker}) at {@code clock}. A clock below the current minimum
+     * lowers it, so the others wait for the newcomer from now on; permits already granted stay granted.
+     *
+     * @param worker the worker id, &gt;= 0, not active.
+     * @param clock  the steps it has completed, &gt;= 0.
+     * @throws IllegalArgumentException if the worker is already active or an argument is negative.
+     */
+    public void addWorker(final int worker, final long clock)
+    {
+        if (worker < 0)
+        {
+            throw new IllegalArgumentException("worker=" + worker + ", expected >= 0");
+        }
+        if (clock < 0)
+        {
+            throw new IllegalArgumentException("worker=" + worker + " clock=" + clock + ", expected >= 0");
+        }
+        ensureCapacity(worker + 1);
+        if (active[worker])
+        {
+            throw new IllegalArgumentException("worker=" + worker + " is already active at clock=" + clocks[worker]);
+        }
+
+        active[worker] = true;
+        activeCount++;
+        clocks[worker] = clock;
+        minClock = NO_CLOCK == minClock ? clock : Math.min(minClock, clock);
+    }
+
+    /**
+     * Is the worker active (not lost)?
+     *
+     * @param worker the worker id.
+     * @return true if the worker is active.
+     */
+    public boolean isActive(final int worker)
+    {
+        return worker >= 0 && worker < active.length && active[worker];
+    }
+
+    /**
+     * Is the worker waiting for a permit?
+     *
+     * @param worker the worker id.
+     * @return true if the worker is active and waiting.
+     */
+    public boolean isWaiting(final int worker)
+    {
+        return isActive(worker) && waiting[worker];
+    }
+
+    /**
+     * Get the clock of a worker: the number of steps it has completed.
+     *
+     * @param worker the active worker.
+     * @return its clock.
+     */
+    public long clock(final int worker)
+    {
+        checkActive(worker);
+        return clocks[worker];
+    }
+
+    /**
+     * Get the smallest clock of the active workers.
+     *
+     * @return the minimum clock, or -1 when no worker is active.
+     */
+    public long minClock()
+    {
+        return minClock;
+    }
+
+    /**
+     * Get the largest clock of the active workers.
+     *
+     * @return the maximum clock, or -1 when no worker is active.
+     */
+    public long maxClock()
+    {
+        long max = NO_CLOCK;
+        for (int worker = 0; worker < active.length; worker++)
+        {
+            if (active[worker])
+            {
+                max = Math.max(max, clocks[worker]);
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Get one past the largest worker id seen, the bound for iterating over worker ids.
+     *
+     * @return the size of the worker id space.
+     */
+    public int workerIdLimit()
+    {
+        return active.length;
+    }
+
+    /**
+     * Get the number of active workers.
+     *
+     * @return the number of active workers.
+     */
+    public int activeWorkers()
+    {
+        return activeCount;
+    }
+
+    /**
+     * Get the number of workers waiting for a permit.
+     *
+     * @return the number of waiting workers.
+     */
+    public int waitingWorkers()
+    {
+        return waitingCount;
+    }
+
+    /**
+     * Get the number of permits granted.
+     *
+     * @return the number of permits granted.
+     */
+    public long permitsGranted()
+    {
+        return permitsGranted;
+    }
+
+    /**
+     * Get the number of requests that could not be granted at once.
+     *
+     * @return the number of waits.
+     */
+    public long permitWaits()
+    {
+        return permitWaits;
+    }
+
+    /**
+     * Get the total time workers waited for permits that were eventually granted.
+     *
+     * @return the total wait in nanoseconds.
+     */
+    public long permitWaitNsTotal()
+    {
+        return permitWaitNsTotal;
+    }
+
+    /**
+     * Get the longest time one worker waited for a permit that was eventually granted.
+     *
+     * @return the longest wait in nanoseconds.
+     */
+    public long permitWaitNsMax()
+    {
+        return permitWaitNsMax;
+    }
+
+    /**
+     * Get the number of steps completed by all workers, summed over every {@link #advance}.
+     *
+     * @return the number of completed steps.
+     */
+    public long stepsCompleted()
+    {
+        return stepsCompleted;
+    }
+
+    /**
+     * Get the histogram of staleness at grant time, in clocks ({@code c - minClock}). A live view: read it, do not
+     * change it.
+     *
+     * @return the staleness histogram.
+     */
+    public Histogram stalenessHistogram()
+    {
+        return stalenessHistogram;
+    }
+
+    private void grant(final int worker)
+    {
+        final long clock = clocks[worker];
+        final long min = scanMinClock();
+        if (!policy.allows(clock, min))
+        {
+            throw new IllegalStateException("permit for worker=" + worker + " clock=" + clock + " would violate " +
+                policy + ": min clock=" + min + ", expected clock - min <= " + policy.bound());
+        }
+
+        stalenessHistogram.recordValue(clock - min);
+        permitsGranted++;
+    }
+
+    private void releaseWaiters()
+    {
+        if (0 == waitingCount)
+        {
+            return;
+        }
+
+        final long nowNs = nanoClock.nanoTime();
+        for (int worker = 0; worker < waiting.length; worker++)
+        {
+            if (waiting[worker] && policy.allows(clocks[worker], minClock))
+            {
+                waiting[worker] = false;
+                waitingCount--;
+                final long waitedNs = nowNs - waitStartNs[worker];
+                permitWaitNsTotal += waitedNs;
+                permitWaitNsMax = Math.max(permitWaitNsMax, waitedNs);
+                grant(worker);
+                granted.addInt(worker);
+            }
+        }
+    }
+
+    private long scanMinClock()
+    {
+        long min = Long.MAX_VALUE;
+        for (int worker = 0; worker < active.length; worker++)
+        {
+            if (active[worker])
+            {
+                min = Math.min(min, clocks[worker]);
+            }
+        }
+        return Long.MAX_VALUE == min ? NO_CLOCK : min;
+    }
+
+    private void checkActive(final int worker)
+    {
+        if (!isActive(worker))
+        {
+            throw new IllegalArgumentException("worker=" + worker + " is not an active worker of this gate");
+        }
+    }
+
+    private void ensureCapacity(final int required)
+    {
+        if (required > active.length)
+        {
+            final int capacity = Math.max(required, active.length * 2);
+            clocks = Arrays.copyOf(clocks, capacity);
+            active = Arrays.copyOf(active, capacity);
+            waiting = Arrays.copyOf(waiting, capacity);
+            waitStartNs = Arrays.copyOf(waitStartNs, capacity);
+        }
+    }
+}

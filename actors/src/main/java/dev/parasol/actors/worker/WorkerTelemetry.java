@@ -1,0 +1,325 @@
+package dev.parasol.actors.worker;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * What one worker's agent measured, written by the agent's thread and read by anyone: steps, bytes offered to Aeron
+ * in each direction's sending end, time spent waiting, and per shard the last push's size, entries sent, density and
+ * residual norm. Values are plain counters and last-seen gauges; no locks, no allocation when written.
+ */
+public final class WorkerTelemetry
+{
+    private final AtomicLong steps = new AtomicLong();
+    private final AtomicLong samples = new AtomicLong();
+    private final AtomicLong pushesSent = new AtomicLong();
+    private final AtomicLong pushResends = new AtomicLong();
+    private final AtomicLong requestResends = new AtomicLong();
+    private final AtomicLong bytesUp = new AtomicLong();
+    private final AtomicLong requestsSent = new AtomicLong();
+    private final AtomicLong bytesDownReceived = new AtomicLong();
+    private final AtomicLong sendFailures = new AtomicLong();
+    private final AtomicLong messagesRejected = new AtomicLong();
+    private final AtomicLong computeNs = new AtomicLong();
+    private final AtomicLong permitWaitNs = new AtomicLong();
+    private final AtomicLong parameterWaitNs = new AtomicLong();
+    private final AtomicLong acknowledgementWaitNs = new AtomicLong();
+    private final AtomicLongArray lastPushBytes;
+    private final AtomicLongArray lastEntries;
+    private final AtomicLongArray lastDensityBits;
+    private final AtomicLongArray lastResidualNormBits;
+    private final AtomicLongArray lastThresholdBits;
+    private volatile double lastLoss = Double.NaN;
+    private volatile boolean denseFallback;
+
+    WorkerTelemetry(final int shards)
+    {
+        lastPushBytes = new AtomicLongArray(shards);
+        lastEntries = new AtomicLongArray(shards);
+        lastDensityBits = new AtomicLongArray(shards);
+        lastResidualNormBits = new AtomicLongArray(shards);
+        lastThresholdBits = new AtomicLongArray(shards);
+    }
+
+    void onStep(final int batch, final double loss, final long stepComputeNs)
+    {
+        steps.incrementAndGet();
+        samples.addAndGet(batch);
+        computeNs.addAndGet(stepComputeNs);
+        lastLoss = loss;
+    }
+
+    void onPush(final int shard, final int bytes, final int entries, final double density, final double residualNorm,
+        final float threshold)
+    {
+        pushesSent.incrementAndGet();
+        bytesUp.addAndGet(bytes);
+        lastPushBytes.set(shard, bytes);
+        lastEntries.set(shard, entries);
+        lastDensityBits.set(shard, Double.doubleToRawLongBits(density));
+        lastResidualNormBits.set(shard, Double.doubleToRawLongBits(residualNorm));
+        lastThresholdBits.set(shard, Double.doubleToRawLongBits(threshold));
+    }
+
+    void onResend(final boolean push)
+    {
+        (push ? pushResends : requestResends).incrementAndGet();
+    }
+
+    void onRequest(final int bytes)
+    {
+        requestsSent.incrementAndGet();
+        bytesUp.addAndGet(bytes);
+    }
+
+    void onUpdateReceived(final int bytes)
+    {
+        bytesDownReceived.addAndGet(bytes);
+    }
+
+    void onSendFailure()
+    {
+        sendFailures.incrementAndGet();
+    }
+
+    void onRejected()
+    {
+        messagesRejected.incrementAndGet();
+    }
+
+    void onPermitWait(final long ns)
+    {
+        permitWaitNs.addAndGet(ns);
+    }
+
+    void onParameterWait(final long ns)
+    {
+        parameterWaitNs.addAndGet(ns);
+    }
+
+    void onAcknowledgementWait(final long ns)
+    {
+        acknowledgementWaitNs.addAndGet(ns);
+    }
+
+    void onDenseFallback()
+    {
+        denseFallback = true;
+    }
+
+    /**
+     * Get the steps completed.
+     *
+     * @return the count.
+     */
+    public long steps()
+    {
+        return steps.get();
+    }
+
+    /**
+     * Get the training examples that went into gradients.
+     *
+     * @return the count.
+     */
+    public long samples()
+    {
+        return samples.get();
+    }
+
+    /**
+     * Get the gradient pushes offered to Aeron, one per shard per step.
+     *
+     * @return the count.
+     */
+    public long pushesSent()
+    {
+        return pushesSent.get();
+    }
+
+    /**
+     * Get the pushes sent again because a shard's acknowledgement did not come in time; a shard applies each push
+     * sequence at most once, so these are duplicates on the shard's side.
+     *
+     * @return the count.
+     */
+    public long pushResends()
+    {
+        return pushResends.get();
+    }
+
+    /**
+     * Get the parameter requests sent again because a shard's answer did not come in time.
+     *
+     * @return the count.
+     */
+    public long requestResends()
+    {
+        return requestResends.get();
+    }
+
+    /**
+     * Get the bytes this worker offered to Aeron: pushes and parameter requests.
+     *
+     * @return the byte count.
+     */
+    public long bytesUp()
+    {
+        return bytesUp.get();
+    }
+
+    /**
+     * Get the bytes of valid parameter updates this worker received.
+     *
+     * @return the byte count.
+     */
+    public long bytesDownReceived()
+    {
+        return bytesDownReceived.get();
+    }
+
+    /**
+     * Get the sends that Aeron did not accept within the retry budget.
+     *
+     * @return the count.
+     */
+    public long sendFailures()
+    {
+        return sendFailures.get();
+    }
+
+    /**
+     * Get the messages this worker rejected.
+     *
+     * @return the count.
+     */
+    public long messagesRejected()
+    {
+        return messagesRejected.get();
+    }
+
+    /**
+     * Get the time spent computing gradients and compressing.
+     *
+     * @return nanoseconds.
+     */
+    public long computeNs()
+    {
+        return computeNs.get();
+    }
+
+    /**
+     * Get the time spent waiting for permits from the scheduler.
+     *
+     * @return nanoseconds.
+     */
+    public long permitWaitNs()
+    {
+        return permitWaitNs.get();
+    }
+
+    /**
+     * Get the time spent waiting for parameters from the shards.
+     *
+     * @return nanoseconds.
+     */
+    public long parameterWaitNs()
+    {
+        return parameterWaitNs.get();
+    }
+
+    /**
+     * Get the time spent waiting for the shards to acknowledge pushes.
+     *
+     * @return nanoseconds.
+     */
+    public long acknowledgementWaitNs()
+    {
+        return acknowledgementWaitNs.get();
+    }
+
+    /**
+     * Get the loss of the last batch.
+     *
+     * @return the loss.
+     */
+    public double lastLoss()
+    {
+        return lastLoss;
+    }
+
+    /**
+     * Has this worker fallen back to dense pushes?
+     *
+     * @return true after the watchdog's fallback.
+     */
+    public boolean denseFallback()
+    {
+        return denseFallback;
+    }
+
+    /**
+     * Get the number of shards this worker pushes to.
+     *
+     * @return the count.
+     */
+    public int shards()
+    {
+        return lastPushBytes.length();
+    }
+
+    /**
+     * Get the size of the last push to a shard.
+     *
+     * @param shard the shard.
+     * @return bytes.
+     */
+    public long lastPushBytes(final int shard)
+    {
+        return lastPushBytes.get(shard);
+    }
+
+    /**
+     * Get the entries (k) of the last push to a shard; the range length for dense and quantised pushes.
+     *
+     * @param shard the shard.
+     * @return the count.
+     */
+    public long lastEntries(final int shard)
+    {
+        return lastEntries.get(shard);
+    }
+
+    /**
+     * Get the density actually sent in the last push to a shard.
+     *
+     * @param shard the shard.
+     * @return entries / range length.
+     */
+    public double lastDensity(final int shard)
+    {
+        return Double.longBitsToDouble(lastDensityBits.get(shard));
+    }
+
+    /**
+     * Get the error-feedback residual's L2 norm after the last push to a shard.
+     *
+     * @param shard the shard.
+     * @return the norm; 0 without error feedback.
+     */
+    public double lastResidualNorm(final int shard)
+    {
+        return Double.longBitsToDouble(lastResidualNormBits.get(shard));
+    }
+
+    /**
+     * Get the top-k threshold of the last push to a shard: the magnitude of the k-th largest entry.
+     *
+     * @param shard the shard.
+     * @return the threshold, NaN for compressors without one.
+     */
+    public double lastThreshold(final int shard)
+    {
+        return Double.longBitsToDouble(lastThresholdBits.get(shard));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.parasol.cli;
+
+import com.typesafe.config.ConfigFactory;
+import dev.parasol.actors.dataplane.DataPlaneContext;
+import dev.parasol.actors.jobapi.JobResult;
+import dev.parasol.actors.jobapi.JobSpec;
+import dev.parasol.actors.jobapi.JobStatus;
+import dev.parasol.actors.local.LocalParasol;
+import dev.parasol.engine.data.FashionMnist;
+import dev.parasol.engine.linalg.MatrixKernels;
+import dev.parasol.engine.model.KeyRange;
+import dev.parasol.wire.DenseEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code parasol train}: runs one job in local mode (one JVM, a one-node cluster with every role, an embedded media
+ * driver, data over Aeron UDP on 127.0.0.1), shows live progress, and prints a summary and writes a JSON report at
+ * the end. Flags mirror the job spec; {@code --config} reads one from HOCON and flags given beside it win.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train a job in local mode: workers and parameter-server shards on Pekko actors, gradients over " +
+        "Aeron UDP on 127.0.0.1.")
+final class TrainCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    JobOptions job;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to this file.")
+    Path report;
+
+    @Option(names = "--worker-slots", defaultValue = "" + LocalParasol.WORKER_SLOTS_DEFAULT, paramLabel = "N",
+        description = "Workers this local node runs at once, over all jobs. Default: ${DEFAULT-VALUE}.")
+    int workerSlots;
+
+    @Option(names = "--timeout", defaultValue = "7200", paramLabel = "SECONDS",
+        description = "Give up waiting for the job after this long. Default: ${DEFAULT-VALUE}.")
+    long timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final FashionMnist dataset = data.load(out);
+        final JobSpec jobSpec = job.toSpec(dataset.directory());
+        final MatrixKernels kernels = MatrixKernels.defaultKernels();
+        out.println("BLAS: " + kernels.describe());
+        if (kernels.isSlowFallback())
+        {
+            out.println("WARNING: matrix products run on a slow fallback (" + kernels.tier() + "); install OpenBLAS " +
+                "for native speed: sudo apt-get install -y libopenblas0");
+        }
+        out.println("Job: " + jobSpec.summary());
+
+        final DataPlaneContext dataPlane = new DataPlaneContext()
+            .termLength(DataPlaneContext.termLengthFor(largestDenseMessage(jobSpec)));
+        try (LocalParasol parasol = LocalParasol.start(dataPlane, Math.max(workerSlots, jobSpec.workers()),
+            ConfigFactory.parseString("pekko.loglevel = WARNING")))
+        {
+            final String jobId = parasol.client().submit(jobSpec).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            out.println("Submitted " + jobId + "; model and report go to " +
+                jobSpec.checkpointDirFor(jobId).toAbsolutePath());
+            final ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
+            final JobStatus status = parasol.client().followProgress(jobId, progress::onEvent)
+                .toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+            progress.finish();
+            return summarise(out, status);
+        }
+    }
+
+    private int summarise(final PrintWriter out, final JobStatus status)
+    {
+        final JobResult result = status.result();
+        if (result == null)
+        {
+            out.println("Job " + status.jobId() + " ended " + status.state() +
+                (status.error() == null ? "" : ": " + status.error()));
+            return status.state() == JobStatus.State.CANCELLED ? 4 : 3;
+        }
+        final Map<String, Object> metrics = result.metrics();
+        SummaryTable.print(out, metrics);
+        out.println("Model:  " + result.modelPath());
+        out.println("Report: " + result.reportPath());
+        if (report != null)
+        {
+            JsonReport.write(report, metrics);
+            out.println("Report also written to " + report.toAbsolutePath());
+        }
+        return status.state() == JobStatus.State.SUCCEEDED ? 0 : 3;
+    }
+
+    private static int largestDenseMessage(final JobSpec jobSpec)
+    {
+        int largest = 0;
+        for (final KeyRange range : jobSpec.workload().create(1).layout().split(jobSpec.shards()))
+        {
+            largest = Math.max(largest, DenseEncoder.length(range.length()));
+        }
+        return largest;
+    }
+}
