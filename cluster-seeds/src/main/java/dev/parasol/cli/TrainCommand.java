@@ -1,6 +1,7 @@
 package dev.parasol.cli;
 
 import com.typesafe.config.ConfigFactory;
+import dev.parasol.actors.dataplane.DataPlaneConfiguration;
 import dev.parasol.actors.dataplane.DataPlaneContext;
 import dev.parasol.actors.jobapi.JobResult;
 import dev.parasol.actors.jobapi.JobSpec;
@@ -69,8 +70,9 @@ final class TrainCommand implements Callable<Integer>
         }
         out.println("Job: " + jobSpec.summary());
 
-        final DataPlaneContext dataPlane = new DataPlaneContext()
-            .termLength(DataPlaneContext.termLengthFor(largestDenseMessage(jobSpec)));
+        // The term must hold the largest message (a dense range) and, as Aeron requires, at least one MTU per eighth.
+        final DataPlaneContext dataPlane = new DataPlaneContext().termLength(Math.max(
+            DataPlaneConfiguration.TERM_LENGTH_DEFAULT, DataPlaneContext.termLengthFor(largestDenseMessage(jobSpec))));
         try (LocalParasol parasol = LocalParasol.start(dataPlane, Math.max(workerSlots, jobSpec.workers()),
             ConfigFactory.parseString("pekko.loglevel = WARNING")))
         {

@@ -2,6 +2,7 @@ package dev.parasol.actors.job;
 
 import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.dataplane.TrainingCounters;
+import dev.parasol.actors.exceptions.ConfigurationException;
 import dev.parasol.actors.jobapi.JobManager;
 import dev.parasol.actors.jobapi.JobRunnerCommand;
 import dev.parasol.actors.jobapi.JobSpec;
@@ -19,6 +20,7 @@ import dev.parasol.engine.data.FashionMnist;
 import dev.parasol.engine.data.InMemoryDataset;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.engine.model.ParameterLayout;
+import dev.parasol.wire.DenseEncoder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -176,6 +178,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.counters = node.dataPlane().newTrainingCounters("job=" + jobId);
         this.evaluationCounters = node.dataPlane().newTrainingCounters("job=" + jobId + " evaluation");
         this.metrics = new JobMetrics(jobId, spec, train.size(), ranges, node.blas());
+        checkMessagesFit();
         startShards();
     }
 
@@ -226,6 +229,23 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
         getContext().watchWith(participant, new ParticipantTerminated(name));
         return participant;
+    }
+
+    private void checkMessagesFit()
+    {
+        final int maxMessage = node.dataPlane().context().maxMessageLength();
+        for (final KeyRange range : ranges)
+        {
+            final int dense = DenseEncoder.length(range.length());
+            if (dense > maxMessage)
+            {
+                throw new ConfigurationException("shards=" + spec.shards() + ": a dense message of shard " +
+                    range.shard() + " (" + range.length() + " parameters) takes " + dense + " bytes, more than the " +
+                    "data plane's largest message of " + maxMessage + " bytes (termLength / 8); use at least " +
+                    (long)Math.ceil((double)DenseEncoder.length(spec.workload().parameterCount()) / maxMessage + 1) +
+                    " shards or a larger termLength");
+            }
+        }
     }
 
     private void startShards()

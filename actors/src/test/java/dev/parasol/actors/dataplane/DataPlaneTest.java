@@ -2,6 +2,8 @@ package dev.parasol.actors.dataplane;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -9,11 +11,13 @@ import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +149,10 @@ class DataPlaneTest
         assertEquals(TrainingCounterDescriptor.UPDATES_APPLIED.typeId(), reader.getCounterTypeId(id));
         assertEquals("parasol updates applied: job=visible", reader.getCounterLabel(id));
         assertEquals(5, reader.getCounterValue(id));
+
+        dataPlane.close();
+        counters.close();
+        assertTrue(counters.counter(TrainingCounterDescriptor.UPDATES_APPLIED).isClosed());
     }
 
     @Test
@@ -223,6 +231,36 @@ class DataPlaneTest
 
         assertEquals(new Endpoint("127.0.0.1", port, 1), one);
         assertEquals(new Endpoint("127.0.0.1", port, 2), two);
+    }
+
+    @Test
+    void shouldUseExternalDriverAndLeaveItsDirectoryWhenClosed(@TempDir final Path tempDir)
+    {
+        final String directory = tempDir.resolve("external-aeron").toString();
+        try (MediaDriver external = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(directory)
+            .threadingMode(ThreadingMode.SHARED)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)))
+        {
+            final DataPlane dataPlane = DataPlane.launch(smallContext()
+                .mediaDriverMode(MediaDriverMode.EXTERNAL)
+                .aeronDirectoryName(directory));
+            final Subscription subscription = dataPlane.addSubscription(5);
+            final Endpoint endpoint = dataPlane.resolveEndpoint(subscription, WAIT);
+            final MessageSender sender = dataPlane.newSender(dataPlane.addExclusivePublication(endpoint),
+                TrainingCounters.standalone("job=external"), MessageSender.Traffic.REQUEST);
+            final Collector collector = new Collector();
+            final MessageReceiver receiver = new MessageReceiver(subscription, collector, 16, 1024);
+            assertTrue(sender.awaitConnected(WAIT));
+
+            assertTrue(sender.send(randomMessage(72, 5), 0, 72) > 0);
+            await(() -> collector.messages.size() == 1, receiver::poll);
+            dataPlane.close();
+
+            assertTrue(new File(directory, "cnc.dat").exists());
+            assertEquals(directory, external.aeronDirectoryName());
+        }
     }
 
     @Test

@@ -97,4 +97,40 @@ class LocalTrainingTest
         assertTrue(Files.isRegularFile(result.reportPath()));
         assertFalse(events.isEmpty(), "progress events were streamed");
     }
+
+    @Test
+    void shouldRunTwoJobsAtOnceWithoutSharingStateWhenSlotsAllow() throws Exception
+    {
+        final JobSpec dense = JobSpec.builder().workload("W1").workers(2).shards(2).sync("bsp").compress("dense")
+            .epochs(3).targetAccuracy(0.80).checkpointDir(jobs.resolve("dense")).seed(3).build();
+        final JobSpec quantised = JobSpec.builder().workload("W1").workers(2).shards(1).sync("asp")
+            .compress("qsgd:8").epochs(3).targetAccuracy(0.80).checkpointDir(jobs.resolve("qsgd")).seed(4).build();
+
+        final String first = parasol.client().submit(dense).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        final String second = parasol.client().submit(quantised).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        final JobStatus firstStatus = parasol.client().followProgress(first, LocalTrainingTest::ignore)
+            .toCompletableFuture().get(240, TimeUnit.SECONDS);
+        final JobStatus secondStatus = parasol.client().followProgress(second, LocalTrainingTest::ignore)
+            .toCompletableFuture().get(240, TimeUnit.SECONDS);
+
+        for (final JobStatus status : List.of(firstStatus, secondStatus))
+        {
+            assertEquals(JobStatus.State.SUCCEEDED, status.state(), () -> "job ended " + status);
+            final Map<String, Object> m = status.result().metrics();
+            assertTrue((Boolean)m.get("target_reached"), () -> m.toString());
+            assertEquals(((Number)m.get("updates_sent")).longValue(),
+                ((Number)m.get("updates_applied")).longValue() + ((Number)m.get("updates_dropped_stale")).longValue(),
+                () -> m.toString());
+            assertEquals(0L, ((Number)m.get("messages_rejected")).longValue(), () -> m.toString());
+        }
+        final Map<String, Object> q = secondStatus.result().metrics();
+        final double ratio = ((Number)q.get("dense_bytes_per_step")).doubleValue() /
+            ((Number)q.get("bytes_up_per_step")).doubleValue();
+        assertTrue(ratio > 3.0 && ratio < 4.5, () -> "8-bit QSGD sends about a quarter of dense: ratio " + ratio);
+        assertTrue(!firstStatus.result().modelPath().equals(secondStatus.result().modelPath()));
+    }
+
+    private static void ignore(final ProgressEvent event)
+    {
+    }
 }

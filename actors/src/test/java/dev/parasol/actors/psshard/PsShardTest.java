@@ -1,0 +1,123 @@
+package dev.parasol.actors.psshard;
+
+import com.typesafe.config.ConfigFactory;
+import dev.parasol.actors.dataplane.AgentThreadingMode;
+import dev.parasol.actors.dataplane.DataPlane;
+import dev.parasol.actors.dataplane.DataPlaneContext;
+import dev.parasol.actors.dataplane.DynamicAgentRunner;
+import dev.parasol.actors.dataplane.Endpoint;
+import dev.parasol.actors.dataplane.MessageSender;
+import dev.parasol.actors.dataplane.TrainingCounters;
+import dev.parasol.actors.scheduler.StalenessPolicy;
+import dev.parasol.engine.model.KeyRange;
+import dev.parasol.engine.model.Model;
+import dev.parasol.engine.model.Workload;
+import dev.parasol.engine.optim.OptimiserConfig;
+import dev.parasol.wire.Encoding;
+import dev.parasol.wire.MessageHeaderEncoder;
+import dev.parasol.wire.MessageType;
+import dev.parasol.wire.SparseEncoder;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * The shard actor's protocol over a real data plane: it listens, connects back to a worker, applies a push that
+ * arrives over Aeron UDP, answers statistics, and hands back its final state when stopped.
+ */
+@Timeout(60)
+class PsShardTest
+{
+    private static final long JOB = 42L;
+    private static ActorTestKit testKit;
+    private static DataPlane dataPlane;
+    private static DynamicAgentRunner runner;
+
+    @BeforeAll
+    static void start()
+    {
+        testKit = ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local"));
+        dataPlane = DataPlane.launch(new DataPlaneContext());
+        runner = DynamicAgentRunner.start("test-shards", AgentThreadingMode.SHARED,
+            dataPlane.context()::newAgentIdleStrategy, Throwable::printStackTrace, null);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        testKit.shutdownTestKit();
+        runner.close();
+        dataPlane.close();
+    }
+
+    @Test
+    void shouldApplyAPushFromAeronAndReturnItInTheFinalSnapshotWhenStopped()
+    {
+        final KeyRange range = Workload.W1.create(1).layout().split(2)[1];
+        final TrainingCounters counters = dataPlane.newTrainingCounters("test");
+        final TestProbe<PsShard.Ready> ready = testKit.createTestProbe();
+        final ActorRef<PsShard.Command> shard = testKit.spawn(PsShard.create(new PsShardSetup("job", JOB, range,
+            Workload.W1, 5L, OptimiserConfig.of(OptimiserConfig.Kind.SGD, 0.5f), StalenessPolicy.CONSTANT, 1,
+            dataPlane, counters, counters, runner, 77, ready.getRef())));
+        final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
+        assertEquals(1, listening.shard());
+
+        final Subscription workerReplies = dataPlane.addSubscription(78);
+        final Endpoint workerEndpoint = dataPlane.resolveEndpoint(workerReplies, Duration.ofSeconds(5));
+        final TestProbe<PsShard.Connected> connected = testKit.createTestProbe();
+        shard.tell(new PsShard.Connect(List.of(workerEndpoint, workerEndpoint), connected.getRef()));
+        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1));
+
+        final ExclusivePublication toShard = dataPlane.addExclusivePublication(listening.endpoint());
+        final MessageSender sender = dataPlane.newSender(toShard, counters, MessageSender.Traffic.GRADIENT);
+        sender.awaitConnected(Duration.ofSeconds(5));
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+        final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
+            .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
+            .keyRange(range.start(), range.length());
+        final int length = SparseEncoder.encode(buffer, 0, header, Encoding.SPARSE_F32, new int[] {3, 10},
+            new float[] {2.0f, -4.0f}, 2);
+        // Replayed on purpose: the shard must apply sequence 1 once.
+        assertEquals(true, sender.send(buffer, 0, length) > 0);
+        assertEquals(true, sender.send(buffer, 0, length) > 0);
+
+        final TestProbe<ShardStatistics> statistics = testKit.createTestProbe();
+        ShardStatistics seen = null;
+        for (int attempt = 0; attempt < 100 && (seen == null || seen.applied() + seen.duplicates() < 2); attempt++)
+        {
+            shard.tell(new PsShard.GetStatistics(statistics.getRef()));
+            seen = statistics.receiveMessage(Duration.ofSeconds(5));
+        }
+        assertNotNull(seen);
+        assertEquals(1, seen.applied());
+        assertEquals(1, seen.duplicates());
+
+        final TestProbe<PsShard.Stopped> stopped = testKit.createTestProbe();
+        shard.tell(new PsShard.Stop(stopped.getRef()));
+        final PsShard.Stopped last = stopped.receiveMessage(Duration.ofSeconds(10));
+        final Model model = Workload.W1.create(1);
+        final float[] initial = new float[model.layout().size()];
+        model.initialiseInPlace(initial, new SplittableRandom(5L));
+        assertEquals(1, last.snapshot().version());
+        assertEquals(initial[range.start() + 3] - 0.5f * 2.0f, last.snapshot().parameters()[3], 0.0f);
+        assertEquals(initial[range.start() + 10] + 0.5f * 4.0f, last.snapshot().parameters()[10], 0.0f);
+        assertEquals(initial[range.start() + 4], last.snapshot().parameters()[4], 0.0f);
+        toShard.close();
+        workerReplies.close();
+    }
+}
