@@ -2,8 +2,6 @@ package dev.parasol.actors.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.parasol.actors.dataplane.TrainingCounterDescriptor;
-import dev.parasol.actors.dataplane.TrainingCounters;
 import dev.parasol.actors.jobapi.JobResult;
 import dev.parasol.actors.jobapi.JobSpec;
 import dev.parasol.actors.jobapi.ProgressEvent;
@@ -42,7 +40,7 @@ final class JobMetrics
     private final int trainSize;
     private final KeyRange[] ranges;
     private final String blas;
-    private final Map<Integer, WorkerTelemetry> workers = new LinkedHashMap<>();
+    private final Map<Integer, WorkerTelemetry.Snapshot> workers = new LinkedHashMap<>();
     private final ShardStatistics[] shardStatistics;
     private final List<Map<String, Object>> evaluations = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -66,9 +64,14 @@ final class JobMetrics
         this.shardStatistics = new ShardStatistics[ranges.length];
     }
 
-    void addWorker(final int workerId, final WorkerTelemetry telemetry)
+    void onWorkerTelemetry(final int workerId, final WorkerTelemetry.Snapshot telemetry)
     {
-        workers.put(workerId, telemetry);
+        final WorkerTelemetry.Snapshot previous = workers.get(workerId);
+        // Replies may overtake each other; keep the latest by steps.
+        if (previous == null || telemetry.steps() >= previous.steps())
+        {
+            workers.put(workerId, telemetry);
+        }
     }
 
     void start()
@@ -139,7 +142,7 @@ final class JobMetrics
     long samples()
     {
         long samples = 0;
-        for (final WorkerTelemetry telemetry : workers.values())
+        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
         {
             samples += telemetry.samples();
         }
@@ -149,7 +152,7 @@ final class JobMetrics
     long steps()
     {
         long steps = 0;
-        for (final WorkerTelemetry telemetry : workers.values())
+        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
         {
             steps += telemetry.steps();
         }
@@ -196,7 +199,7 @@ final class JobMetrics
     private long bytesUpFromWorkers()
     {
         long bytes = 0;
-        for (final WorkerTelemetry telemetry : workers.values())
+        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
         {
             bytes += telemetry.bytesUp();
         }
@@ -223,13 +226,13 @@ final class JobMetrics
             double density = 0;
             double residual = 0;
             long bytesUp = 0;
-            for (final WorkerTelemetry telemetry : workers.values())
+            for (final WorkerTelemetry.Snapshot telemetry : workers.values())
             {
-                k += telemetry.lastEntries(s);
-                threshold += telemetry.lastThreshold(s);
-                density += telemetry.lastDensity(s);
-                residual += telemetry.lastResidualNorm(s);
-                bytesUp += telemetry.lastPushBytes(s);
+                k += telemetry.lastEntries()[s];
+                threshold += telemetry.lastThreshold()[s];
+                density += telemetry.lastDensity()[s];
+                residual += telemetry.lastResidualNorm()[s];
+                bytesUp += telemetry.lastPushBytes()[s];
             }
             final int n = Math.max(1, workers.size());
             final ShardStatistics statistics = shardStatistics[s];
@@ -257,9 +260,9 @@ final class JobMetrics
     private long updatesSent()
     {
         long sent = 0;
-        for (final WorkerTelemetry telemetry : workers.values())
+        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
         {
-            sent += telemetry.pushesSent() - telemetry.pushResends();
+            sent += telemetry.updatesSent();
         }
         return sent;
     }
@@ -267,7 +270,7 @@ final class JobMetrics
     private long messagesRejected()
     {
         long rejected = sum(ShardStatistics::rejected);
-        for (final WorkerTelemetry telemetry : workers.values())
+        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
         {
             rejected += telemetry.messagesRejected();
         }
@@ -287,16 +290,12 @@ final class JobMetrics
     /**
      * Save the model and the report, and describe them as the job's result.
      */
-    JobResult writeResult(
-        final String stopReason,
-        final ShardSnapshotSet snapshots,
-        final TrainingCounters counters,
-        final TrainingCounters evaluationCounters)
+    JobResult writeResult(final String stopReason, final ModelAssembly model)
     {
         final Path directory = spec.checkpointDirFor(jobId).toAbsolutePath();
-        final Path model = directory.resolve("model.safetensors");
+        final Path modelFile = directory.resolve("model.safetensors");
         final Path report = directory.resolve("report.json");
-        final Map<String, Object> fields = reportFields(stopReason, counters, evaluationCounters);
+        final Map<String, Object> fields = reportFields(stopReason);
         try
         {
             Files.createDirectories(directory);
@@ -304,8 +303,8 @@ final class JobMetrics
             metadata.put("parasol_job", jobId);
             metadata.put("workload", spec.workload().name());
             metadata.put("final_test_accuracy", String.valueOf(lastAccuracy));
-            SafeTensorsWriter.write(model, snapshots.layout(), snapshots.assemble(), metadata);
-            fields.put("model_path", model.toString());
+            SafeTensorsWriter.write(modelFile, model.layout(), model.parameters(), metadata);
+            fields.put("model_path", modelFile.toString());
             final Path temp = report.resolveSibling("report.json.tmp");
             JSON.writeValue(temp.toFile(), fields);
             Files.move(temp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -315,11 +314,10 @@ final class JobMetrics
             throw new UncheckedIOException("cannot write the result of " + jobId + " to " + directory + ": " +
                 ex.getMessage(), ex);
         }
-        return new JobResult(fields, model, report);
+        return new JobResult(fields, modelFile, report);
     }
 
-    private Map<String, Object> reportFields(
-        final String stopReason, final TrainingCounters counters, final TrainingCounters evaluationCounters)
+    private Map<String, Object> reportFields(final String stopReason)
     {
         final long steps = steps();
         final long bytesUp = bytesUpFromWorkers();
@@ -374,10 +372,16 @@ final class JobMetrics
         fields.put("updates_dropped_stale", sum(ShardStatistics::droppedStale));
         fields.put("updates_duplicate", sum(ShardStatistics::duplicates));
         fields.put("messages_rejected", messagesRejected());
-        fields.put("back_pressure_events", counters.get(TrainingCounterDescriptor.BACK_PRESSURE_EVENTS));
-        fields.put("send_failures", counters.get(TrainingCounterDescriptor.SEND_FAILURES));
-        fields.put("evaluation_bytes", evaluationCounters.get(TrainingCounterDescriptor.PARAMETER_BYTES_SENT) +
-            evaluationCounters.get(TrainingCounterDescriptor.PARAMETER_REQUEST_BYTES_SENT));
+        long backPressure = 0;
+        long sendFailures = 0;
+        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
+        {
+            backPressure += telemetry.backPressureEvents();
+            sendFailures += telemetry.sendFailures();
+        }
+        fields.put("back_pressure_events", backPressure);
+        fields.put("send_failures", sendFailures);
+        fields.put("evaluation_bytes_down", sum(ShardStatistics::evaluationBytesOut));
         fields.put("blas", blas);
         fields.put("stop_reason", stopReason);
         fields.put("warnings", List.copyOf(warnings));
@@ -392,7 +396,7 @@ final class JobMetrics
         long permit = 0;
         long parameters = 0;
         long acknowledgements = 0;
-        for (final WorkerTelemetry telemetry : workers.values())
+        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
         {
             compute += telemetry.computeNs();
             permit += telemetry.permitWaitNs();

@@ -1,66 +1,63 @@
 package dev.parasol.actors.job;
 
 import dev.parasol.actors.dataplane.Endpoint;
-import dev.parasol.actors.dataplane.TrainingCounters;
-import dev.parasol.actors.exceptions.ConfigurationException;
+import dev.parasol.actors.host.NodeHost;
 import dev.parasol.actors.jobapi.JobManager;
 import dev.parasol.actors.jobapi.JobRunnerCommand;
 import dev.parasol.actors.jobapi.JobSpec;
-import dev.parasol.actors.jobapi.ProgressEvent;
 import dev.parasol.actors.psshard.PsShard;
-import dev.parasol.actors.psshard.PsShardSetup;
 import dev.parasol.actors.psshard.ShardStatistics;
 import dev.parasol.actors.scheduler.Scheduler;
 import dev.parasol.actors.scheduler.SchedulerProgress;
 import dev.parasol.actors.scheduler.SchedulerSettings;
 import dev.parasol.actors.worker.Evaluator;
 import dev.parasol.actors.worker.Worker;
-import dev.parasol.actors.worker.WorkerSetup;
-import dev.parasol.engine.data.FashionMnist;
-import dev.parasol.engine.data.InMemoryDataset;
+import dev.parasol.actors.worker.WorkerTelemetry;
 import dev.parasol.engine.model.KeyRange;
-import dev.parasol.engine.model.ParameterLayout;
-import dev.parasol.wire.DenseEncoder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Runs one job on this node: loads and partitions the data, starts the shards, then the workers and the evaluator,
- * connects them over the data plane, starts the scheduler and the workers' loops, evaluates on schedule, reports
- * progress, and at the end (target reached, budget spent, cancelled, or failed) stops everything in an order that
- * loses nothing: workers first (each finishes the push it sent), then a final evaluation, then the shards, whose
- * final state is the model that is saved.
+ * Runs one job: finds the nodes that host shards and workers, places the shards, then the workers and the
+ * evaluator, connects them over the data plane, starts the scheduler and the workers' loops, evaluates on schedule,
+ * reports progress, and at the end (target reached, budget spent, cancelled, or failed) stops everything in an order
+ * that loses nothing: workers first (each finishes the push it sent), then a final evaluation whose replica is the
+ * model that is saved, then the shards.
  * <p>
- * States: {@code STARTING_SHARDS -> STARTING_WORKERS -> CONNECTING -> RUNNING -> STOPPING_WORKERS ->
- * FINAL_EVALUATION -> STOPPING_SHARDS -> done}. A failure in any state goes to stopping with the error kept, and the
- * job is reported failed instead of finished.
+ * States: {@code FINDING_HOSTS -> STARTING_SHARDS -> STARTING_WORKERS -> CONNECTING -> RUNNING -> STOPPING_WORKERS
+ * -> FINAL_EVALUATION -> COLLECTING_MODEL -> STOPPING_SHARDS -> done}. A failure in any state goes to stopping with
+ * the error kept, and the job is reported failed instead of finished. The runner holds no data and no data-plane
+ * resource itself: the parts run on their hosts, which may be other nodes.
  */
 public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 {
     private static final Duration TICK_INTERVAL = Duration.ofSeconds(1);
-    private static final long RESEND_INTERVAL_NS = Duration.ofSeconds(2).toNanos();
-    private static final int SHARD_STREAM_ID = 1001;
-    private static final int WORKER_STREAM_ID = 1002;
-    private static final int EVALUATOR_STREAM_ID = 1003;
-    private static final long PROGRESS_EVERY_STEPS = 50;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final long PROGRESS_EVERY_STEPS = 50;
 
     enum Phase
     {
-        STARTING_SHARDS, STARTING_WORKERS, CONNECTING, RUNNING, STOPPING_WORKERS, FINAL_EVALUATION, STOPPING_SHARDS
+        FINDING_HOSTS, STARTING_SHARDS, STARTING_WORKERS, CONNECTING, RUNNING, STOPPING_WORKERS, FINAL_EVALUATION,
+        COLLECTING_MODEL, STOPPING_SHARDS
+    }
+
+    private record HostsListed(Receptionist.Listing listing) implements JobRunnerCommand
+    {
     }
 
     private record ShardReady(PsShard.Ready ready) implements JobRunnerCommand
@@ -76,6 +73,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     }
 
     private record EvaluatorReady(Evaluator.Ready ready) implements JobRunnerCommand
+    {
+    }
+
+    private record PlacementFailed(NodeHost.PlacementFailed failed) implements JobRunnerCommand
     {
     }
 
@@ -103,11 +104,28 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
     }
 
+    private record TelemetryReceived(WorkerTelemetry.Snapshot snapshot, int workerId) implements JobRunnerCommand
+    {
+    }
+
     private record EvaluationDone(Evaluator.Result result) implements JobRunnerCommand
     {
     }
 
+    private record ModelChunkReceived(Evaluator.ModelChunk chunk) implements JobRunnerCommand
+    {
+    }
+
+    private record ParticipantTerminated(String name) implements JobRunnerCommand
+    {
+    }
+
     private enum Tick implements JobRunnerCommand
+    {
+        INSTANCE
+    }
+
+    private enum StartTimeout implements JobRunnerCommand
     {
         INSTANCE
     }
@@ -117,69 +135,63 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         INSTANCE
     }
 
-    private record ParticipantTerminated(String name) implements JobRunnerCommand
-    {
-    }
-
     private final String jobId;
     private final JobSpec spec;
     private final ActorRef<JobManager.Command> manager;
-    private final NodeResources node;
     private final TimerScheduler<JobRunnerCommand> timers;
-    private final JobMetrics metrics;
     private final long wireJobId;
     private final KeyRange[] ranges;
-    private final InMemoryDataset train;
-    private final InMemoryDataset test;
-    private final TrainingCounters counters;
-    private final TrainingCounters evaluationCounters;
+    private final ModelAssembly model;
     private final DivergenceWatchdog watchdog = new DivergenceWatchdog(
         DivergenceWatchdog.RISE_FACTOR_DEFAULT, DivergenceWatchdog.PATIENCE_DEFAULT);
 
-    private final List<ActorRef<PsShard.Command>> shards = new ArrayList<>();
+    private final List<ActorRef<NodeHost.Command>> psHosts = new ArrayList<>();
+    private final List<ActorRef<NodeHost.Command>> workerHosts = new ArrayList<>();
+    private final ActorRef<PsShard.Command>[] shards;
     private final Endpoint[] shardEndpoints;
-    private final List<ActorRef<Worker.Command>> workers = new ArrayList<>();
+    private final ActorRef<Worker.Command>[] workers;
     private final Endpoint[] workerEndpoints;
-    private final ShardSnapshotSet snapshots;
+    private final int[] workerExamples;
+    private JobMetrics metrics;
     private ActorRef<Evaluator.Command> evaluator;
     private Endpoint evaluatorEndpoint;
     private ActorRef<Scheduler.Command> scheduler;
-    private Phase phase = Phase.STARTING_SHARDS;
+    private Phase phase = Phase.FINDING_HOSTS;
     private int pending;
     private boolean evaluating;
     private boolean evaluationPending;
     private String failure;
     private String stopReason;
+    private String blas;
     private boolean done;
 
+    @SuppressWarnings("unchecked")
     private JobRunner(
         final ActorContext<JobRunnerCommand> context,
         final TimerScheduler<JobRunnerCommand> timers,
         final String jobId,
         final JobSpec spec,
-        final ActorRef<JobManager.Command> manager,
-        final NodeResources node)
+        final ActorRef<JobManager.Command> manager)
     {
         super(context);
         this.jobId = jobId;
         this.spec = spec;
         this.manager = manager;
-        this.node = node;
         this.timers = timers;
         this.wireJobId = new SecureRandom().nextLong();
-        final FashionMnist data = node.fashionMnist(spec.dataDir());
-        this.train = data.train();
-        this.test = data.test();
-        final ParameterLayout layout = spec.workload().create(1).layout();
-        this.ranges = layout.split(spec.shards());
+        this.ranges = spec.workload().create(1).layout().split(spec.shards());
+        this.model = new ModelAssembly(spec.workload().create(1).layout());
+        this.shards = new ActorRef[ranges.length];
         this.shardEndpoints = new Endpoint[ranges.length];
+        this.workers = new ActorRef[spec.workers()];
         this.workerEndpoints = new Endpoint[spec.workers()];
-        this.snapshots = new ShardSnapshotSet(layout, ranges.length);
-        this.counters = node.dataPlane().newTrainingCounters("job=" + jobId);
-        this.evaluationCounters = node.dataPlane().newTrainingCounters("job=" + jobId + " evaluation");
-        this.metrics = new JobMetrics(jobId, spec, train.size(), ranges, node.blas());
-        checkMessagesFit();
-        startShards();
+        this.workerExamples = new int[spec.workers()];
+        final ActorRef<Receptionist.Listing> listings =
+            context.messageAdapter(Receptionist.Listing.class, HostsListed::new);
+        // Subscribe rather than find once: a host registered a moment ago may not be listed yet on this node.
+        context.getSystem().receptionist().tell(Receptionist.subscribe(NodeHost.PS_HOSTS, listings));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(NodeHost.WORKER_HOSTS, listings));
+        timers.startSingleTimer(StartTimeout.INSTANCE, START_TIMEOUT);
     }
 
     /**
@@ -188,34 +200,38 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
      * @param jobId   the id the manager gave the job.
      * @param spec    the validated spec.
      * @param manager where progress and the outcome go.
-     * @param node    this node's data plane, shard runner and data sets.
      * @return the behavior.
      */
     public static Behavior<JobRunnerCommand> create(
-        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager, final NodeResources node)
+        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager)
     {
         return Behaviors.setup((context) -> Behaviors.withTimers(
-            (timers) -> new JobRunner(context, timers, jobId, spec, manager, node)));
+            (timers) -> new JobRunner(context, timers, jobId, spec, manager)));
     }
 
     @Override
     public Receive<JobRunnerCommand> createReceive()
     {
         return newReceiveBuilder()
+            .onMessage(HostsListed.class, this::onHostsListed)
             .onMessage(ShardReady.class, this::onShardReady)
             .onMessage(WorkerReady.class, this::onWorkerReady)
             .onMessage(EvaluatorReady.class, this::onEvaluatorReady)
             .onMessage(ShardConnected.class, this::onShardConnected)
+            .onMessage(PlacementFailed.class, this::onPlacementFailed)
             .onMessage(FromScheduler.class, this::onFromScheduler)
             .onMessage(EvaluationDone.class, this::onEvaluationDone)
+            .onMessage(ModelChunkReceived.class, this::onModelChunk)
             .onMessage(Tick.class, this::onTick)
             .onMessage(SchedulerStatistics.class, this::onSchedulerStatistics)
             .onMessage(ShardStatisticsReceived.class, this::onShardStatistics)
+            .onMessage(TelemetryReceived.class, this::onTelemetry)
             .onMessage(WorkerFailed.class, this::onWorkerFailed)
             .onMessage(WorkerStopped.class, this::onWorkerStopped)
             .onMessage(ShardStopped.class, this::onShardStopped)
             .onMessage(JobRunnerCommand.Stop.class, this::onCancel)
             .onMessage(ParticipantTerminated.class, this::onParticipantTerminated)
+            .onMessage(StartTimeout.class, this::onStartTimeout)
             .onMessage(StopTimeout.class, this::onStopTimeout)
             .build();
     }
@@ -225,87 +241,95 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         return done ? Behaviors.stopped() : this;
     }
 
+    private Behavior<JobRunnerCommand> onHostsListed(final HostsListed message)
+    {
+        if (phase != Phase.FINDING_HOSTS)
+        {
+            // Placement is decided once; a node that joins later serves the next job.
+            return next();
+        }
+        final Receptionist.Listing listing = message.listing();
+        final boolean ps = listing.isForKey(NodeHost.PS_HOSTS);
+        final List<ActorRef<NodeHost.Command>> hosts = new ArrayList<>(
+            listing.getServiceInstances(ps ? NodeHost.PS_HOSTS : NodeHost.WORKER_HOSTS));
+        // Sorted by path, so placement does not depend on the order the receptionist lists them in.
+        hosts.sort(Comparator.comparing((ActorRef<NodeHost.Command> host) -> host.path().toString()));
+        final List<ActorRef<NodeHost.Command>> known = ps ? psHosts : workerHosts;
+        known.clear();
+        known.addAll(hosts);
+        if (!psHosts.isEmpty() && !workerHosts.isEmpty())
+        {
+            startShards();
+        }
+        return next();
+    }
+
+    private void startShards()
+    {
+        phase = Phase.STARTING_SHARDS;
+        final ActorRef<PsShard.Ready> readyTo = getContext().messageAdapter(PsShard.Ready.class, ShardReady::new);
+        for (final KeyRange range : ranges)
+        {
+            psHosts.get(range.shard() % psHosts.size()).tell(new NodeHost.HostShard(
+                jobId, wireJobId, spec, range.shard(), readyTo, placementFailures()));
+        }
+        pending = ranges.length;
+    }
+
+    private ActorRef<NodeHost.PlacementFailed> placementFailures()
+    {
+        return getContext().messageAdapter(NodeHost.PlacementFailed.class, PlacementFailed::new);
+    }
+
+    private Behavior<JobRunnerCommand> onShardReady(final ShardReady message)
+    {
+        final PsShard.Ready ready = message.ready();
+        shardEndpoints[ready.shard()] = ready.endpoint();
+        shards[ready.shard()] = watched(ready.shardRef(), "shard " + ready.shard());
+        if (--pending == 0)
+        {
+            startWorkers();
+        }
+        return next();
+    }
+
     private <T> ActorRef<T> watched(final ActorRef<T> participant, final String name)
     {
         getContext().watchWith(participant, new ParticipantTerminated(name));
         return participant;
     }
 
-    private void checkMessagesFit()
-    {
-        final int maxMessage = node.dataPlane().context().maxMessageLength();
-        for (final KeyRange range : ranges)
-        {
-            final int dense = DenseEncoder.length(range.length());
-            if (dense > maxMessage)
-            {
-                throw new ConfigurationException("shards=" + spec.shards() + ": a dense message of shard " +
-                    range.shard() + " (" + range.length() + " parameters) takes " + dense + " bytes, more than the " +
-                    "data plane's largest message of " + maxMessage + " bytes (termLength / 8); use at least " +
-                    (long)Math.ceil((double)DenseEncoder.length(spec.workload().parameterCount()) / maxMessage + 1) +
-                    " shards or a larger termLength");
-            }
-        }
-    }
-
-    private void startShards()
-    {
-        final ActorRef<PsShard.Ready> readyTo = getContext().messageAdapter(PsShard.Ready.class, ShardReady::new);
-        for (final KeyRange range : ranges)
-        {
-            final PsShardSetup setup = new PsShardSetup(jobId, wireJobId, range, spec.workload(), spec.seed(),
-                spec.optimiserConfig(), spec.staleness(), spec.workers(), node.dataPlane(), counters,
-                evaluationCounters, node.shardRunner(), SHARD_STREAM_ID, readyTo);
-            final String name = "shard-" + range.shard();
-            shards.add(watched(getContext().spawn(PsShard.create(setup), name, DispatcherSelector.blocking()), name));
-        }
-        pending = ranges.length;
-    }
-
-    private Behavior<JobRunnerCommand> onShardReady(final ShardReady message)
-    {
-        shardEndpoints[message.ready().shard()] = message.ready().endpoint();
-        if (--pending == 0)
-        {
-            startWorkers();
-        }
-        return this;
-    }
-
     private void startWorkers()
     {
         phase = Phase.STARTING_WORKERS;
-        final int[][] slices = spec.partition().newPartitioner(spec.seed()).partition(train, spec.workers());
         final ActorRef<Worker.Ready> readyTo = getContext().messageAdapter(Worker.Ready.class, WorkerReady::new);
         final SplittableRandom seeds = new SplittableRandom(spec.seed());
-        final List<KeyRange> rangeList = Arrays.asList(ranges);
-        final List<Endpoint> shardList = Arrays.asList(shardEndpoints);
+        final List<Endpoint> shardList = List.copyOf(Arrays.asList(shardEndpoints));
         for (int w = 0; w < spec.workers(); w++)
         {
-            final WorkerSetup setup = new WorkerSetup(jobId, wireJobId, w, spec.workload(), spec.batchSize(),
-                spec.compress(), spec.errorFeedback(), spec.warmupSteps(), seeds.nextLong(), rangeList, shardList,
-                train.subset(slices[w]), node.dataPlane(), counters, WORKER_STREAM_ID, RESEND_INTERVAL_NS, readyTo);
-            final String name = "worker-" + w;
-            workers.add(watched(getContext().spawn(Worker.create(setup), name, DispatcherSelector.blocking()), name));
+            workerHosts.get(w % workerHosts.size()).tell(new NodeHost.HostWorker(
+                jobId, wireJobId, spec, w, seeds.nextLong(), shardList, readyTo, placementFailures()));
         }
-        evaluator = watched(getContext().spawn(
-            Evaluator.create(wireJobId, spec.workers(), spec.workload(), rangeList, shardList, test, node.dataPlane(),
-                evaluationCounters, EVALUATOR_STREAM_ID,
-                getContext().messageAdapter(Evaluator.Ready.class, EvaluatorReady::new)),
-            "evaluator", DispatcherSelector.blocking()), "evaluator");
+        workerHosts.get(spec.workers() % workerHosts.size()).tell(new NodeHost.HostEvaluator(
+            jobId, wireJobId, spec, shardList,
+            getContext().messageAdapter(Evaluator.Ready.class, EvaluatorReady::new), placementFailures()));
         pending = spec.workers() + 1;
     }
 
     private Behavior<JobRunnerCommand> onWorkerReady(final WorkerReady message)
     {
-        workerEndpoints[message.ready().workerId()] = message.ready().endpoint();
-        metrics.addWorker(message.ready().workerId(), message.ready().telemetry());
+        final Worker.Ready ready = message.ready();
+        workerEndpoints[ready.workerId()] = ready.endpoint();
+        workerExamples[ready.workerId()] = ready.examples();
+        workers[ready.workerId()] = watched(ready.worker(), "worker " + ready.workerId());
+        blas = ready.blas();
         return onParticipantReady();
     }
 
     private Behavior<JobRunnerCommand> onEvaluatorReady(final EvaluatorReady message)
     {
         evaluatorEndpoint = message.ready().endpoint();
+        evaluator = watched(message.ready().evaluator(), "the evaluator");
         return onParticipantReady();
     }
 
@@ -322,9 +346,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             {
                 shard.tell(new PsShard.Connect(List.copyOf(endpoints), connectedTo));
             }
-            pending = shards.size();
+            pending = shards.length;
         }
-        return this;
+        return next();
     }
 
     private Behavior<JobRunnerCommand> onShardConnected(final ShardConnected message)
@@ -333,16 +357,31 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             startTraining();
         }
-        return this;
+        return next();
+    }
+
+    private Behavior<JobRunnerCommand> onPlacementFailed(final PlacementFailed message)
+    {
+        final NodeHost.PlacementFailed failed = message.failed();
+        beginStopping("a part could not start", failed.part() + " of " + jobId + " could not start: " +
+            failed.reason());
+        return next();
     }
 
     private void startTraining()
     {
         phase = Phase.RUNNING;
-        final long samplesPerEvaluation = Math.max(1, Math.round(spec.evalInterval() * train.size()));
+        timers.cancel(StartTimeout.INSTANCE);
+        int trainSize = 0;
+        for (final int examples : workerExamples)
+        {
+            trainSize += examples;
+        }
+        metrics = new JobMetrics(jobId, spec, trainSize, ranges, blas);
+        final long samplesPerEvaluation = Math.max(1, Math.round(spec.evalInterval() * trainSize));
         final SchedulerSettings settings = SchedulerSettings.defaults()
             .withProgressListener(getContext().messageAdapter(SchedulerProgress.class, FromScheduler::new))
-            .withEvaluation(samplesPerEvaluation, train.size())
+            .withEvaluation(samplesPerEvaluation, trainSize)
             .withProgressEverySteps(PROGRESS_EVERY_STEPS);
         scheduler = getContext().spawn(
             Scheduler.create(jobId, spec.sync(), spec.workers(), settings), "scheduler");
@@ -403,7 +442,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         if (phase == Phase.FINAL_EVALUATION)
         {
-            stopShards();
+            collectModel();
             return next();
         }
         if (phase == Phase.RUNNING && metrics.targetReached())
@@ -429,17 +468,32 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
         if (phase != Phase.RUNNING)
         {
-            return this;
+            return next();
         }
-        scheduler.tell(new Scheduler.GetStatistics(
-            getContext().messageAdapter(Scheduler.Statistics.class, SchedulerStatistics::new)));
+        for (int w = 0; w < workers.length; w++)
+        {
+            final int workerId = w;
+            workers[w].tell(new Worker.GetTelemetry(getContext().messageAdapter(WorkerTelemetry.Snapshot.class,
+                (snapshot) -> new TelemetryReceived(snapshot, workerId))));
+        }
         final ActorRef<ShardStatistics> statisticsTo =
             getContext().messageAdapter(ShardStatistics.class, ShardStatisticsReceived::new);
         for (final ActorRef<PsShard.Command> shard : shards)
         {
             shard.tell(new PsShard.GetStatistics(statisticsTo));
         }
-        return this;
+        scheduler.tell(new Scheduler.GetStatistics(
+            getContext().messageAdapter(Scheduler.Statistics.class, SchedulerStatistics::new)));
+        return next();
+    }
+
+    private Behavior<JobRunnerCommand> onTelemetry(final TelemetryReceived message)
+    {
+        if (metrics != null)
+        {
+            metrics.onWorkerTelemetry(message.workerId(), message.snapshot());
+        }
+        return next();
     }
 
     private Behavior<JobRunnerCommand> onSchedulerStatistics(final SchedulerStatistics message)
@@ -460,8 +514,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         if (phase == Phase.RUNNING)
         {
-            final ProgressEvent event = metrics.progressEvent();
-            manager.tell(new JobManager.JobProgress(jobId, event));
+            manager.tell(new JobManager.JobProgress(jobId, metrics.progressEvent()));
         }
         checkBudget();
         return next();
@@ -469,14 +522,16 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onShardStatistics(final ShardStatisticsReceived message)
     {
-        metrics.onShardStatistics(message.statistics());
-        return this;
+        if (metrics != null)
+        {
+            metrics.onShardStatistics(message.statistics());
+        }
+        return next();
     }
 
     private Behavior<JobRunnerCommand> onWorkerFailed(final WorkerFailed message)
     {
         final String reason = "worker " + message.failed().workerId() + " failed: " + message.failed().reason();
-        metrics.warn(reason);
         beginStopping("a worker failed", reason);
         return next();
     }
@@ -487,11 +542,39 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         return next();
     }
 
+    private Behavior<JobRunnerCommand> onParticipantTerminated(final ParticipantTerminated message)
+    {
+        if (phase.ordinal() < Phase.STOPPING_WORKERS.ordinal())
+        {
+            // A part that stops while the job runs has crashed; its own node's log says why.
+            beginStopping(message.name() + " stopped unexpectedly", message.name() + " of " + jobId +
+                " stopped unexpectedly (see its node's log for the error)");
+        }
+        return next();
+    }
+
+    private Behavior<JobRunnerCommand> onStartTimeout(final StartTimeout timeout)
+    {
+        if (phase.ordinal() < Phase.RUNNING.ordinal())
+        {
+            beginStopping("start timeout", phase == Phase.FINDING_HOSTS ?
+                "no node with role " + (psHosts.isEmpty() ? "ps" : "worker") + " came up within " + START_TIMEOUT +
+                " to run " + jobId :
+                jobId + " did not start within " + START_TIMEOUT + " (stuck in " + phase + "; " + pending +
+                " parts not ready)");
+        }
+        return next();
+    }
+
     private void beginStopping(final String reason, final String error)
     {
         if (failure == null)
         {
             failure = error;
+        }
+        if (metrics != null && error != null)
+        {
+            metrics.warn(error);
         }
         if (phase.ordinal() >= Phase.STOPPING_WORKERS.ordinal())
         {
@@ -503,8 +586,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         timers.startSingleTimer(StopTimeout.INSTANCE, STOP_TIMEOUT);
         if (phase != Phase.RUNNING)
         {
-            // Not training yet: nothing to drain, nothing worth saving.
+            // Not training yet: nothing to drain, nothing worth saving; stop what was started.
             failure = failure != null ? failure : reason + " before training started";
+            stopStartedParts();
             reportAndStop();
             return;
         }
@@ -516,14 +600,36 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             worker.tell(new Worker.Stop(stoppedTo));
         }
-        pending = workers.size();
+        pending = workers.length;
+    }
+
+    private void stopStartedParts()
+    {
+        final ActorRef<Worker.Stopped> ignoredWorkers = getContext().getSystem().ignoreRef();
+        for (final ActorRef<Worker.Command> worker : workers)
+        {
+            if (worker != null)
+            {
+                worker.tell(new Worker.Stop(ignoredWorkers));
+            }
+        }
+        final ActorRef<PsShard.Stopped> ignoredShards = getContext().getSystem().ignoreRef();
+        for (final ActorRef<PsShard.Command> shard : shards)
+        {
+            if (shard != null)
+            {
+                shard.tell(new PsShard.Stop(ignoredShards));
+            }
+        }
     }
 
     private Behavior<JobRunnerCommand> onWorkerStopped(final WorkerStopped message)
     {
-        if (!message.stopped().drained())
+        final Worker.Stopped stopped = message.stopped();
+        metrics.onWorkerTelemetry(stopped.workerId(), stopped.telemetry());
+        if (!stopped.drained())
         {
-            metrics.warn("worker " + message.stopped().workerId() + " had to be cut short while stopping");
+            metrics.warn("worker " + stopped.workerId() + " had to be cut short while stopping");
         }
         if (phase == Phase.STOPPING_WORKERS && --pending == 0)
         {
@@ -537,6 +643,22 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         return next();
     }
 
+    private void collectModel()
+    {
+        phase = Phase.COLLECTING_MODEL;
+        evaluator.tell(new Evaluator.SendModel(
+            getContext().messageAdapter(Evaluator.ModelChunk.class, ModelChunkReceived::new)));
+    }
+
+    private Behavior<JobRunnerCommand> onModelChunk(final ModelChunkReceived message)
+    {
+        if (model.add(message.chunk()) && phase == Phase.COLLECTING_MODEL)
+        {
+            stopShards();
+        }
+        return next();
+    }
+
     private void stopShards()
     {
         phase = Phase.STOPPING_SHARDS;
@@ -546,35 +668,23 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             shard.tell(new PsShard.Stop(stoppedTo));
         }
-        pending = shards.size();
+        pending = shards.length;
     }
 
     private Behavior<JobRunnerCommand> onShardStopped(final ShardStopped message)
     {
         final PsShard.Stopped stopped = message.stopped();
-        if (stopped.snapshot() != null)
+        if (stopped.statistics() != null)
         {
-            snapshots.add(stopped.snapshot());
-            metrics.onShardStatistics(stopped.snapshot().statistics());
+            metrics.onShardStatistics(stopped.statistics());
         }
         else
         {
-            metrics.warn("shard " + stopped.shard() + " stopped without a snapshot: " + stopped.error());
+            metrics.warn("shard " + stopped.shard() + " stopped without statistics: " + stopped.error());
         }
-        if (--pending == 0)
+        if (phase == Phase.STOPPING_SHARDS && --pending == 0)
         {
             reportAndStop();
-        }
-        return next();
-    }
-
-    private Behavior<JobRunnerCommand> onParticipantTerminated(final ParticipantTerminated message)
-    {
-        if (phase.ordinal() < Phase.STOPPING_WORKERS.ordinal())
-        {
-            // A participant that stops while the job runs has crashed; its own log line says why.
-            beginStopping(message.name() + " stopped unexpectedly", message.name() + " of " + jobId +
-                " stopped unexpectedly (see the node's log for its error)");
         }
         return next();
     }
@@ -583,10 +693,13 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
         if (!done)
         {
-            metrics.warn("stopping took longer than " + STOP_TIMEOUT + " in phase " + phase + "; saving what is there");
-            if (failure == null && !snapshots.isComplete())
+            if (failure == null && !model.isComplete())
             {
                 failure = "the job did not stop cleanly within " + STOP_TIMEOUT + " (phase " + phase + ")";
+            }
+            if (metrics != null)
+            {
+                metrics.warn("stopping took longer than " + STOP_TIMEOUT + " in phase " + phase);
             }
             reportAndStop();
         }
@@ -607,16 +720,13 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             try
             {
-                manager.tell(new JobManager.JobFinished(jobId,
-                    metrics.writeResult(stopReason, snapshots, counters, evaluationCounters)));
+                manager.tell(new JobManager.JobFinished(jobId, metrics.writeResult(stopReason, model)));
             }
             catch (final RuntimeException ex)
             {
                 manager.tell(new JobManager.JobFailed(jobId, "could not save the result: " + ex.getMessage()));
             }
         }
-        counters.close();
-        evaluationCounters.close();
         done = true;
     }
 }

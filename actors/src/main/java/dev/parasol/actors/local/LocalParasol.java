@@ -4,7 +4,8 @@ import dev.parasol.actors.dataplane.AgentThreadingMode;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.DataPlaneContext;
 import dev.parasol.actors.dataplane.DynamicAgentRunner;
-import dev.parasol.actors.job.LocalJobLauncher;
+import dev.parasol.actors.host.NodeHost;
+import dev.parasol.actors.job.JobRunnerLauncher;
 import dev.parasol.actors.job.NodeResources;
 import dev.parasol.actors.jobapi.JobManager;
 import dev.parasol.actors.jobapi.ParasolClient;
@@ -12,12 +13,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.agrona.CloseHelper;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,7 +79,9 @@ public final class LocalParasol implements AutoCloseable
             final Config config = overrides.withFallback(ConfigFactory.parseResources("parasol-local.conf"))
                 .withFallback(ConfigFactory.load());
             final ActorSystem<JobManager.Command> system = ActorSystem.create(
-                JobManager.create(workerSlots, new LocalJobLauncher(node)), "parasol", config);
+                JobManager.create(workerSlots, new JobRunnerLauncher()), "parasol", config);
+            system.systemActorOf(NodeHost.create(node, Set.of(NodeHost.PS_ROLE, NodeHost.WORKER_ROLE)), "node-host",
+                Props.empty());
             final Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
             return new LocalParasol(dataPlane, shardRunner, system);

@@ -1,5 +1,6 @@
 package dev.parasol.actors.psshard;
 
+import dev.parasol.actors.CborSerializable;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.dataplane.MessageSender;
@@ -45,7 +46,8 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      * @param workerEndpoints where each worker listens, by worker id; the last one is the evaluator's.
      * @param replyTo         told when the shard serves.
      */
-    public record Connect(List<Endpoint> workerEndpoints, ActorRef<Connected> replyTo) implements Command
+    public record Connect(List<Endpoint> workerEndpoints, ActorRef<Connected> replyTo)
+        implements Command, CborSerializable
     {
     }
 
@@ -54,7 +56,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      *
      * @param replyTo where they go.
      */
-    public record GetStatistics(ActorRef<ShardStatistics> replyTo) implements Command
+    public record GetStatistics(ActorRef<ShardStatistics> replyTo) implements Command, CborSerializable
     {
     }
 
@@ -63,7 +65,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      *
      * @param replyTo where the snapshot goes.
      */
-    public record Stop(ActorRef<Stopped> replyTo) implements Command
+    public record Stop(ActorRef<Stopped> replyTo) implements Command, CborSerializable
     {
     }
 
@@ -72,8 +74,9 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      *
      * @param shard    the shard's index.
      * @param endpoint where workers send it pushes and requests.
+     * @param shardRef the shard itself.
      */
-    public record Ready(int shard, Endpoint endpoint)
+    public record Ready(int shard, Endpoint endpoint, ActorRef<Command> shardRef) implements CborSerializable
     {
     }
 
@@ -82,18 +85,19 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      *
      * @param shard the shard's index.
      */
-    public record Connected(int shard)
+    public record Connected(int shard) implements CborSerializable
     {
     }
 
     /**
-     * The shard stopped.
+     * The shard stopped. Its parameters stay on its node: a job's model is read over the data plane, like a worker
+     * reads it, because a range does not fit a control-plane message.
      *
-     * @param shard    the shard's index.
-     * @param snapshot its final state, or null if it could not be taken.
-     * @param error    why not, or null.
+     * @param shard      the shard's index.
+     * @param statistics its final statistics, or null if they could not be taken.
+     * @param error      why not, or null.
      */
-    public record Stopped(int shard, ShardSnapshot snapshot, String error)
+    public record Stopped(int shard, ShardStatistics statistics, String error) implements CborSerializable
     {
     }
 
@@ -118,7 +122,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         this.setup = setup;
         this.subscription = setup.dataPlane().addSubscription(setup.streamId());
         final Endpoint endpoint = setup.dataPlane().resolveEndpoint(subscription, CONNECT_TIMEOUT);
-        setup.readyTo().tell(new Ready(setup.range().shard(), endpoint));
+        setup.readyTo().tell(new Ready(setup.range().shard(), endpoint, context.getSelf()));
     }
 
     /**
@@ -220,7 +224,8 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
 
     private Behavior<Command> onSnapshotReady(final SnapshotReady ready)
     {
-        ready.replyTo().tell(new Stopped(setup.range().shard(), ready.snapshot(),
+        ready.replyTo().tell(new Stopped(setup.range().shard(),
+            ready.snapshot() == null ? null : ready.snapshot().statistics(),
             ready.error() == null ? null : String.valueOf(ready.error())));
         return Behaviors.stopped();
     }

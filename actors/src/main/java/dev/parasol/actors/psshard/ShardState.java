@@ -157,6 +157,7 @@ public final class ShardState
     private long replyFailures;
     private long bytesIn;
     private long bytesOut;
+    private long evaluationBytesOut;
     private long futureBaseVersions;
 
     /**
@@ -456,7 +457,14 @@ public final class ShardState
             changes.clearAll();
         }
         repliesSent++;
-        bytesOut += messageLength;
+        if (workerId == evaluatorId())
+        {
+            evaluationBytesOut += messageLength;
+        }
+        else
+        {
+            bytesOut += messageLength;
+        }
         sentVersion[workerId] = version;
     }
 
@@ -681,13 +689,23 @@ public final class ShardState
     }
 
     /**
-     * Get the bytes of the replies sent.
+     * Get the bytes of the replies sent to workers; replies to the evaluator are counted apart.
      *
      * @return the byte count.
      */
     public long bytesOut()
     {
         return bytesOut;
+    }
+
+    /**
+     * Get the bytes of the replies sent to the evaluator.
+     *
+     * @return the byte count.
+     */
+    public long evaluationBytesOut()
+    {
+        return evaluationBytesOut;
     }
 
     /**
@@ -804,6 +822,7 @@ public final class ShardState
             rejectedCount(),
             bytesIn,
             bytesOut,
+            evaluationBytesOut,
             futureBaseVersions,
             stalenessCount(),
             stalenessPercentile(50.0),

@@ -1,5 +1,7 @@
 package dev.parasol.actors.psshard;
 
+import dev.parasol.actors.CborSerializable;
+
 import java.util.Map;
 
 /**
@@ -23,7 +25,8 @@ import java.util.Map;
  *                           parameter no longer finite); the changes stay pending for the next reply.
  * @param rejected           messages rejected, wire and protocol reasons together.
  * @param bytesIn            bytes of every message given to the shard, rejected ones included.
- * @param bytesOut           bytes of the replies sent.
+ * @param bytesOut           bytes of the replies sent to workers.
+ * @param evaluationBytesOut bytes of the replies sent to the evaluator, kept out of the training figures.
  * @param futureBaseVersions pushes whose base version was ahead of the shard's, applied as fresh (staleness 0).
  * @param stalenessCount     pushes whose staleness was recorded (applied and dropped ones).
  * @param stalenessP50       median staleness.
@@ -44,12 +47,13 @@ public record ShardStatistics(
     long rejected,
     long bytesIn,
     long bytesOut,
+    long evaluationBytesOut,
     long futureBaseVersions,
     long stalenessCount,
     long stalenessP50,
     long stalenessP99,
     long stalenessMax,
-    Map<String, Long> rejectsByReason)
+    Map<String, Long> rejectsByReason) implements CborSerializable
 {
     /**
      * Copy the map so the record stays immutable.
@@ -65,7 +69,8 @@ public record ShardStatistics(
      * @param replyFailures      replies not sent.
      * @param rejected           messages rejected.
      * @param bytesIn            bytes received.
-     * @param bytesOut           bytes of replies sent.
+     * @param bytesOut           bytes of replies sent to workers.
+     * @param evaluationBytesOut bytes of replies sent to the evaluator.
      * @param futureBaseVersions pushes with a base version ahead of the shard.
      * @param stalenessCount     staleness samples.
      * @param stalenessP50       median staleness.

@@ -1,5 +1,6 @@
 package dev.parasol.actors.worker;
 
+import dev.parasol.actors.CborSerializable;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.dataplane.MessageSender;
@@ -26,6 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,6 +43,8 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
     private static final long RESEND_INTERVAL_NS = Duration.ofSeconds(2).toNanos();
     private static final int FRAGMENT_LIMIT = 64;
     private static final int EVALUATION_CHUNK = 500;
+    // 32 Ki floats are 128 KiB of values, well inside Artery's default 256 KiB frame once encoded.
+    private static final int MODEL_CHUNK_FLOATS = 32 * 1024;
 
     /**
      * Messages the evaluator accepts.
@@ -54,14 +58,34 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
      *
      * @param replyTo where the {@link Result} goes.
      */
-    public record Evaluate(ActorRef<Result> replyTo) implements Command
+    public record Evaluate(ActorRef<Result> replyTo) implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * Send the parameters of the last evaluation, in chunks small enough for the control plane.
+     *
+     * @param replyTo where the chunks go, in order.
+     */
+    public record SendModel(ActorRef<ModelChunk> replyTo) implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * A piece of the evaluated model.
+     *
+     * @param offset index of the first value in the flat parameter vector.
+     * @param total  length of the whole vector.
+     * @param values the values.
+     */
+    public record ModelChunk(int offset, int total, float[] values) implements CborSerializable
     {
     }
 
     /**
      * Release the evaluator's publications and subscription.
      */
-    public enum Stop implements Command
+    public enum Stop implements Command, CborSerializable
     {
         /**
          * The only instance.
@@ -72,9 +96,10 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
     /**
      * The evaluator listens and is connected to every shard.
      *
-     * @param endpoint where shards send it parameter updates.
+     * @param endpoint  where shards send it parameter updates.
+     * @param evaluator the evaluator itself.
      */
-    public record Ready(Endpoint endpoint)
+    public record Ready(Endpoint endpoint, ActorRef<Command> evaluator) implements CborSerializable
     {
     }
 
@@ -86,7 +111,7 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
      * @param versions the shard versions evaluated.
      * @param error    why the evaluation failed, or null.
      */
-    public record Result(double accuracy, double loss, long[] versions, String error)
+    public record Result(double accuracy, double loss, long[] versions, String error) implements CborSerializable
     {
     }
 
@@ -139,7 +164,7 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
                     shardEndpoints.get(s));
             }
         }
-        readyTo.tell(new Ready(endpoint));
+        readyTo.tell(new Ready(endpoint, context.getSelf()));
     }
 
     /**
@@ -179,6 +204,7 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
     {
         return newReceiveBuilder()
             .onMessage(Evaluate.class, this::onEvaluate)
+            .onMessage(SendModel.class, this::onSendModel)
             .onMessage(Stop.class, (stop) -> Behaviors.stopped())
             .onSignal(PostStop.class, (signal) -> onPostStop())
             .build();
@@ -199,6 +225,17 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
         }
         final double accuracy = testSet.accuracy(replica);
         evaluate.replyTo().tell(new Result(accuracy, testSet.lastLoss(), versions, null));
+        return this;
+    }
+
+    private Behavior<Command> onSendModel(final SendModel send)
+    {
+        for (int offset = 0; offset < replica.length; offset += MODEL_CHUNK_FLOATS)
+        {
+            final int length = Math.min(MODEL_CHUNK_FLOATS, replica.length - offset);
+            send.replyTo().tell(new ModelChunk(offset, replica.length,
+                Arrays.copyOfRange(replica, offset, offset + length)));
+        }
         return this;
     }
 

@@ -1,11 +1,14 @@
 package dev.parasol.actors.worker;
 
+import dev.parasol.actors.CborSerializable;
 import dev.parasol.actors.dataplane.AgentRunners;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.dataplane.MessageSender;
+import dev.parasol.actors.dataplane.TrainingCounterDescriptor;
 import dev.parasol.actors.scheduler.Scheduler;
 import dev.parasol.engine.data.MiniBatchIterator;
+import dev.parasol.engine.linalg.MatrixKernels;
 import dev.parasol.engine.model.KeyRange;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
@@ -50,14 +53,24 @@ public final class Worker extends AbstractBehavior<Worker.Command>
      * @param scheduler  grants permits and receives clocks.
      * @param failuresTo told if the loop stops on its own (divergence, a fault).
      */
-    public record Start(ActorRef<Scheduler.Command> scheduler, ActorRef<Failed> failuresTo) implements Command
+    public record Start(ActorRef<Scheduler.Command> scheduler, ActorRef<Failed> failuresTo)
+        implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * Ask for the worker's telemetry.
+     *
+     * @param replyTo where the snapshot goes.
+     */
+    public record GetTelemetry(ActorRef<WorkerTelemetry.Snapshot> replyTo) implements Command, CborSerializable
     {
     }
 
     /**
      * Push dense from the next step on, carrying the residual over: the watchdog's fallback.
      */
-    public enum FallBackToDense implements Command
+    public enum FallBackToDense implements Command, CborSerializable
     {
         /**
          * The only instance.
@@ -71,7 +84,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
      *
      * @param replyTo told when the loop stopped.
      */
-    public record Stop(ActorRef<Stopped> replyTo) implements Command
+    public record Stop(ActorRef<Stopped> replyTo) implements Command, CborSerializable
     {
     }
 
@@ -81,19 +94,24 @@ public final class Worker extends AbstractBehavior<Worker.Command>
      * @param workerId the worker.
      * @param clock    steps it completed.
      * @param drained  false if it had to be cut short after the drain timeout.
+     * @param telemetry its final measurements.
      */
-    public record Stopped(int workerId, long clock, boolean drained)
+    public record Stopped(int workerId, long clock, boolean drained, WorkerTelemetry.Snapshot telemetry)
+        implements CborSerializable
     {
     }
 
     /**
      * The worker is connected to every shard and listens at an endpoint.
      *
-     * @param workerId  the worker.
-     * @param endpoint  where shards send it parameter updates.
-     * @param telemetry its live measurements.
+     * @param workerId the worker.
+     * @param endpoint where shards send it parameter updates.
+     * @param examples examples in its slice of the training set.
+     * @param blas     the matrix implementation it computes with.
+     * @param worker   the worker itself.
      */
-    public record Ready(int workerId, Endpoint endpoint, WorkerTelemetry telemetry)
+    public record Ready(int workerId, Endpoint endpoint, int examples, String blas, ActorRef<Command> worker)
+        implements CborSerializable
     {
     }
 
@@ -103,7 +121,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
      * @param workerId the worker.
      * @param reason   why.
      */
-    public record Failed(int workerId, String reason)
+    public record Failed(int workerId, String reason) implements CborSerializable
     {
     }
 
@@ -193,7 +211,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             setup.warmupSteps(),
             setup.resendIntervalNs(),
             maxPush);
-        setup.readyTo().tell(new Ready(setup.workerId(), endpoint, telemetry));
+        setup.readyTo().tell(new Ready(setup.workerId(), endpoint, setup.slice().size(),
+            MatrixKernels.defaultKernels().describe(), context.getSelf()));
     }
 
     /**
@@ -215,6 +234,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             .onMessage(PermitReceived.class, this::onPermitReceived)
             .onMessage(FallBackToDense.class, this::onFallBackToDense)
             .onMessage(LoopFailed.class, this::onLoopFailed)
+            .onMessage(GetTelemetry.class, this::onGetTelemetry)
             .onMessage(Stop.class, this::onStop)
             .onMessage(CheckDrained.class, this::onCheckDrained)
             .onSignal(PostStop.class, (signal) -> onPostStop())
@@ -261,13 +281,24 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         return Behaviors.stopped();
     }
 
+    private Behavior<Command> onGetTelemetry(final GetTelemetry get)
+    {
+        get.replyTo().tell(telemetrySnapshot());
+        return this;
+    }
+
+    private WorkerTelemetry.Snapshot telemetrySnapshot()
+    {
+        return telemetry.snapshot(setup.counters().get(TrainingCounterDescriptor.BACK_PRESSURE_EVENTS));
+    }
+
     private Behavior<Command> onStop(final Stop stop)
     {
         stoppedTo = stop.replyTo();
         agent.requestStop();
         if (runner == null)
         {
-            stoppedTo.tell(new Stopped(setup.workerId(), agent.clock(), true));
+            stoppedTo.tell(new Stopped(setup.workerId(), agent.clock(), true, telemetrySnapshot()));
             return Behaviors.stopped();
         }
         drainDeadlineNs = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
@@ -280,7 +311,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         final boolean drained = agent.isStopped();
         if (drained || System.nanoTime() - drainDeadlineNs > 0)
         {
-            stoppedTo.tell(new Stopped(setup.workerId(), agent.clock(), drained));
+            stoppedTo.tell(new Stopped(setup.workerId(), agent.clock(), drained, telemetrySnapshot()));
             return Behaviors.stopped();
         }
         return this;

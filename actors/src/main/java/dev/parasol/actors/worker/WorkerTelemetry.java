@@ -1,5 +1,7 @@
 package dev.parasol.actors.worker;
 
+import dev.parasol.actors.CborSerializable;
+
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -321,5 +323,90 @@ public final class WorkerTelemetry
     public double lastThreshold(final int shard)
     {
         return Double.longBitsToDouble(lastThresholdBits.get(shard));
+    }
+
+    /**
+     * Take a consistent-enough copy of every figure, to send over the control plane: each value is read once.
+     *
+     * @param backPressureEvents the worker's senders' retries after back pressure, from its counters.
+     * @return the snapshot.
+     */
+    public Snapshot snapshot(final long backPressureEvents)
+    {
+        final int shards = shards();
+        final long[] pushBytes = new long[shards];
+        final long[] entries = new long[shards];
+        final double[] density = new double[shards];
+        final double[] residualNorm = new double[shards];
+        final double[] threshold = new double[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            pushBytes[s] = lastPushBytes(s);
+            entries[s] = lastEntries(s);
+            density[s] = lastDensity(s);
+            residualNorm[s] = lastResidualNorm(s);
+            threshold[s] = lastThreshold(s);
+        }
+        return new Snapshot(steps(), samples(), pushesSent(), pushResends(), bytesUp(), bytesDownReceived(),
+            sendFailures(), backPressureEvents, messagesRejected(), computeNs(), permitWaitNs(), parameterWaitNs(),
+            acknowledgementWaitNs(), lastLoss(), denseFallback(), pushBytes, entries, density, residualNorm,
+            threshold);
+    }
+
+    /**
+     * A copy of a worker's telemetry, as the job runner receives it from any node.
+     *
+     * @param steps                 steps completed.
+     * @param samples               examples that went into gradients.
+     * @param pushesSent            pushes offered to Aeron, resends included.
+     * @param pushResends           pushes sent again after a timeout.
+     * @param bytesUp               bytes of pushes and requests offered to Aeron.
+     * @param bytesDownReceived     bytes of valid updates received.
+     * @param sendFailures          sends Aeron did not accept in time.
+     * @param backPressureEvents    offers retried after back pressure.
+     * @param messagesRejected      messages the worker rejected.
+     * @param computeNs             time computing and compressing.
+     * @param permitWaitNs          time waiting for permits.
+     * @param parameterWaitNs       time waiting for parameters.
+     * @param acknowledgementWaitNs time waiting for acknowledgements.
+     * @param lastLoss              loss of the last batch.
+     * @param denseFallback         whether the worker fell back to dense pushes.
+     * @param lastPushBytes         per shard, size of the last push.
+     * @param lastEntries           per shard, entries of the last push.
+     * @param lastDensity           per shard, density of the last push.
+     * @param lastResidualNorm      per shard, residual norm after the last push.
+     * @param lastThreshold         per shard, top-k threshold of the last push.
+     */
+    public record Snapshot(
+        long steps,
+        long samples,
+        long pushesSent,
+        long pushResends,
+        long bytesUp,
+        long bytesDownReceived,
+        long sendFailures,
+        long backPressureEvents,
+        long messagesRejected,
+        long computeNs,
+        long permitWaitNs,
+        long parameterWaitNs,
+        long acknowledgementWaitNs,
+        double lastLoss,
+        boolean denseFallback,
+        long[] lastPushBytes,
+        long[] lastEntries,
+        double[] lastDensity,
+        double[] lastResidualNorm,
+        double[] lastThreshold) implements CborSerializable
+    {
+        /**
+         * Get the pushes that were not resends: the updates this worker sent.
+         *
+         * @return pushes sent minus resends.
+         */
+        public long updatesSent()
+        {
+            return pushesSent - pushResends;
+        }
     }
 }

@@ -13,11 +13,15 @@ import dev.parasol.engine.model.KeyRange;
 import dev.parasol.engine.model.Model;
 import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.optim.OptimiserConfig;
+import dev.parasol.wire.DenseDecoder;
 import dev.parasol.wire.Encoding;
+import dev.parasol.wire.MessageHeaderDecoder;
 import dev.parasol.wire.MessageHeaderEncoder;
 import dev.parasol.wire.MessageType;
+import dev.parasol.wire.RejectReason;
 import dev.parasol.wire.SparseEncoder;
 import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -107,17 +111,50 @@ class PsShardTest
         assertEquals(1, seen.applied());
         assertEquals(1, seen.duplicates());
 
-        final TestProbe<PsShard.Stopped> stopped = testKit.createTestProbe();
-        shard.tell(new PsShard.Stop(stopped.getRef()));
-        final PsShard.Stopped last = stopped.receiveMessage(Duration.ofSeconds(10));
+        final float[] values = pullOverAeron(sender, buffer, range, workerReplies);
         final Model model = Workload.W1.create(1);
         final float[] initial = new float[model.layout().size()];
         model.initialiseInPlace(initial, new SplittableRandom(5L));
-        assertEquals(1, last.snapshot().version());
-        assertEquals(initial[range.start() + 3] - 0.5f * 2.0f, last.snapshot().parameters()[3], 0.0f);
-        assertEquals(initial[range.start() + 10] + 0.5f * 4.0f, last.snapshot().parameters()[10], 0.0f);
-        assertEquals(initial[range.start() + 4], last.snapshot().parameters()[4], 0.0f);
+        assertEquals(initial[range.start() + 3] - 0.5f * 2.0f, values[3], 0.0f);
+        assertEquals(initial[range.start() + 10] + 0.5f * 4.0f, values[10], 0.0f);
+        assertEquals(initial[range.start() + 4], values[4], 0.0f);
+
+        final TestProbe<PsShard.Stopped> stopped = testKit.createTestProbe();
+        shard.tell(new PsShard.Stop(stopped.getRef()));
+        final PsShard.Stopped last = stopped.receiveMessage(Duration.ofSeconds(10));
+        assertEquals(1, last.statistics().version());
+        assertEquals(1, last.statistics().applied());
         toShard.close();
         workerReplies.close();
+    }
+
+    private static float[] pullOverAeron(
+        final MessageSender sender, final UnsafeBuffer buffer, final KeyRange range, final Subscription replies)
+    {
+        final MessageHeaderEncoder request = new MessageHeaderEncoder().messageType(MessageType.PARAMETER_REQUEST)
+            .jobId(JOB).workerId(0).shardId(1).sequence(2).baseVersion(0).targetVersion(0)
+            .keyRange(range.start(), range.length());
+        final int length = SparseEncoder.encode(buffer, 0, request, Encoding.SPARSE_F32, new int[0], new float[0], 0);
+        assertEquals(true, sender.send(buffer, 0, length) > 0);
+        final float[] values = new float[range.length()];
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final boolean[] received = new boolean[1];
+        final FragmentAssembler assembler = new FragmentAssembler((b, offset, len, h) ->
+        {
+            if (header.wrap(b, offset, len) == RejectReason.NONE && header.sequence() == 2)
+            {
+                assertEquals(Encoding.DENSE_F32, header.encoding(), "a first update is the whole range");
+                assertEquals(RejectReason.NONE, DenseDecoder.decode(header, values));
+                received[0] = true;
+            }
+        });
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!received[0] && System.nanoTime() < deadline)
+        {
+            replies.poll(assembler, 16);
+            Thread.onSpinWait();
+        }
+        assertEquals(true, received[0], "no parameter update from the shard");
+        return values;
     }
 }

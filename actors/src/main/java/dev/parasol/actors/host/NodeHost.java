@@ -1,0 +1,296 @@
+package dev.parasol.actors.host;
+
+import dev.parasol.actors.CborSerializable;
+import dev.parasol.actors.dataplane.Endpoint;
+import dev.parasol.actors.dataplane.TrainingCounters;
+import dev.parasol.actors.exceptions.ConfigurationException;
+import dev.parasol.actors.job.NodeResources;
+import dev.parasol.actors.jobapi.JobSpec;
+import dev.parasol.actors.psshard.PsShard;
+import dev.parasol.actors.psshard.PsShardSetup;
+import dev.parasol.actors.worker.Evaluator;
+import dev.parasol.actors.worker.Worker;
+import dev.parasol.actors.worker.WorkerSetup;
+import dev.parasol.engine.data.FashionMnist;
+import dev.parasol.engine.data.InMemoryDataset;
+import dev.parasol.engine.model.KeyRange;
+import dev.parasol.wire.DenseEncoder;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Starts the parts of jobs that this node's roles allow: parameter-server shards on a {@code ps} node, workers and
+ * evaluators on a {@code worker} node. A job runner, wherever it runs, finds hosts through the receptionist
+ * ({@link #PS_HOSTS}, {@link #WORKER_HOSTS}) and sends them placements; a placement carries only a serializable
+ * description (the job spec, ids, endpoints), and the host builds the part with what is local to it: the data plane,
+ * the shard thread, and this node's copy of the data set, so no training data ever crosses the network.
+ * <p>
+ * The parts are children of the host, on the blocking dispatcher (they wait for Aeron while they connect). Each job
+ * gets its own counters on each node, released when the job's last part on the node stops.
+ */
+public final class NodeHost extends AbstractBehavior<NodeHost.Command>
+{
+    /**
+     * Hosts that can run parameter-server shards.
+     */
+    public static final ServiceKey<Command> PS_HOSTS = ServiceKey.create(Command.class, "parasol-ps-hosts");
+
+    /**
+     * Hosts that can run workers and evaluators.
+     */
+    public static final ServiceKey<Command> WORKER_HOSTS = ServiceKey.create(Command.class, "parasol-worker-hosts");
+
+    /**
+     * The role that runs shards.
+     */
+    public static final String PS_ROLE = "ps";
+
+    /**
+     * The role that runs workers.
+     */
+    public static final String WORKER_ROLE = "worker";
+
+    private static final int SHARD_STREAM_ID = 1001;
+    private static final int WORKER_STREAM_ID = 1002;
+    private static final int EVALUATOR_STREAM_ID = 1003;
+    private static final long RESEND_INTERVAL_NS = Duration.ofSeconds(2).toNanos();
+
+    /**
+     * Messages a host accepts.
+     */
+    public interface Command extends CborSerializable
+    {
+    }
+
+    /**
+     * Start one shard of a job here.
+     *
+     * @param jobId     the job.
+     * @param wireJobId the job id of its data-plane messages.
+     * @param spec      the job's spec.
+     * @param shard     the shard's index.
+     * @param readyTo   told when the shard listens.
+     * @param failedTo  told if it cannot start here.
+     */
+    public record HostShard(
+        String jobId, long wireJobId, JobSpec spec, int shard, ActorRef<PsShard.Ready> readyTo,
+        ActorRef<PlacementFailed> failedTo) implements Command
+    {
+    }
+
+    /**
+     * Start one worker of a job here.
+     *
+     * @param jobId          the job.
+     * @param wireJobId      the job id of its data-plane messages.
+     * @param spec           the job's spec.
+     * @param workerId       the worker.
+     * @param seed           the worker's own seed.
+     * @param shardEndpoints where the job's shards listen, in shard order.
+     * @param readyTo        told when the worker is connected.
+     * @param failedTo       told if it cannot start here.
+     */
+    public record HostWorker(
+        String jobId, long wireJobId, JobSpec spec, int workerId, long seed, List<Endpoint> shardEndpoints,
+        ActorRef<Worker.Ready> readyTo, ActorRef<PlacementFailed> failedTo) implements Command
+    {
+    }
+
+    /**
+     * Start a job's evaluator here.
+     *
+     * @param jobId          the job.
+     * @param wireJobId      the job id of its data-plane messages.
+     * @param spec           the job's spec.
+     * @param shardEndpoints where the job's shards listen, in shard order.
+     * @param readyTo        told when the evaluator is connected.
+     * @param failedTo       told if it cannot start here.
+     */
+    public record HostEvaluator(
+        String jobId, long wireJobId, JobSpec spec, List<Endpoint> shardEndpoints, ActorRef<Evaluator.Ready> readyTo,
+        ActorRef<PlacementFailed> failedTo) implements Command
+    {
+    }
+
+    /**
+     * A part could not be started on a host.
+     *
+     * @param part   which, e.g. {@code shard 1}.
+     * @param reason why, naming the setting or the file at fault.
+     */
+    public record PlacementFailed(String part, String reason) implements CborSerializable
+    {
+    }
+
+    private record PartStopped(String jobId) implements Command
+    {
+    }
+
+    private final NodeResources node;
+    private final Map<String, List<TrainingCounters>> countersByJob = new HashMap<>();
+    private final Map<String, Integer> partsByJob = new HashMap<>();
+
+    private NodeHost(final ActorContext<Command> context, final NodeResources node, final Set<String> roles)
+    {
+        super(context);
+        this.node = node;
+        final ActorRef<Receptionist.Command> receptionist = context.getSystem().receptionist();
+        if (roles.contains(PS_ROLE))
+        {
+            receptionist.tell(Receptionist.register(PS_HOSTS, context.getSelf()));
+        }
+        if (roles.contains(WORKER_ROLE))
+        {
+            receptionist.tell(Receptionist.register(WORKER_HOSTS, context.getSelf()));
+        }
+    }
+
+    /**
+     * Create the host of a node.
+     *
+     * @param node  the node's data plane, shard thread and data sets.
+     * @param roles the node's roles; {@code ps} and {@code worker} decide what it offers.
+     * @return the behavior.
+     */
+    public static Behavior<Command> create(final NodeResources node, final Set<String> roles)
+    {
+        return Behaviors.setup((context) -> new NodeHost(context, node, roles));
+    }
+
+    @Override
+    public Receive<Command> createReceive()
+    {
+        return newReceiveBuilder()
+            .onMessage(HostShard.class, this::onHostShard)
+            .onMessage(HostWorker.class, this::onHostWorker)
+            .onMessage(HostEvaluator.class, this::onHostEvaluator)
+            .onMessage(PartStopped.class, this::onPartStopped)
+            .build();
+    }
+
+    private Behavior<Command> onHostShard(final HostShard host)
+    {
+        final String part = "shard " + host.shard();
+        try
+        {
+            final JobSpec spec = host.spec();
+            final KeyRange range = spec.workload().create(1).layout().split(spec.shards())[host.shard()];
+            final int dense = DenseEncoder.length(range.length());
+            final int maxMessage = node.dataPlane().context().maxMessageLength();
+            if (dense > maxMessage)
+            {
+                throw new ConfigurationException("shards=" + spec.shards() + ": a dense message of shard " +
+                    host.shard() + " (" + range.length() + " parameters) takes " + dense + " bytes, more than the " +
+                    "data plane's largest message of " + maxMessage + " bytes (termLength / 8); use more shards " +
+                    "or a larger term length");
+            }
+            final PsShardSetup setup = new PsShardSetup(host.jobId(), host.wireJobId(), range, spec.workload(),
+                spec.seed(), spec.optimiserConfig(), spec.staleness(), spec.workers(), node.dataPlane(),
+                counters(host.jobId(), "shard=" + host.shard()), counters(host.jobId(), "evaluation"),
+                node.shardRunner(), SHARD_STREAM_ID,
+                host.readyTo());
+            spawn(host.jobId(), PsShard.create(setup), host.jobId() + "-shard-" + host.shard());
+        }
+        catch (final RuntimeException ex)
+        {
+            host.failedTo().tell(new PlacementFailed(part, describe(ex)));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onHostWorker(final HostWorker host)
+    {
+        final String part = "worker " + host.workerId();
+        try
+        {
+            final JobSpec spec = host.spec();
+            final InMemoryDataset train = data(spec).train();
+            final int[][] slices = spec.partition().newPartitioner(spec.seed()).partition(train, spec.workers());
+            final List<KeyRange> ranges = Arrays.asList(spec.workload().create(1).layout().split(spec.shards()));
+            final WorkerSetup setup = new WorkerSetup(host.jobId(), host.wireJobId(), host.workerId(),
+                spec.workload(), spec.batchSize(), spec.compress(), spec.errorFeedback(), spec.warmupSteps(),
+                host.seed(), ranges, host.shardEndpoints(), train.subset(slices[host.workerId()]), node.dataPlane(),
+                counters(host.jobId(), "worker=" + host.workerId()), WORKER_STREAM_ID, RESEND_INTERVAL_NS,
+                host.readyTo());
+            spawn(host.jobId(), Worker.create(setup), host.jobId() + "-worker-" + host.workerId());
+        }
+        catch (final RuntimeException ex)
+        {
+            host.failedTo().tell(new PlacementFailed(part, describe(ex)));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onHostEvaluator(final HostEvaluator host)
+    {
+        try
+        {
+            final JobSpec spec = host.spec();
+            final List<KeyRange> ranges = Arrays.asList(spec.workload().create(1).layout().split(spec.shards()));
+            spawn(host.jobId(), Evaluator.create(host.wireJobId(), spec.workers(), spec.workload(), ranges,
+                host.shardEndpoints(), data(spec).test(), node.dataPlane(), counters(host.jobId(), "evaluation"),
+                EVALUATOR_STREAM_ID, host.readyTo()), host.jobId() + "-evaluator");
+        }
+        catch (final RuntimeException ex)
+        {
+            host.failedTo().tell(new PlacementFailed("evaluator", describe(ex)));
+        }
+        return this;
+    }
+
+    private FashionMnist data(final JobSpec spec)
+    {
+        return node.fashionMnist(spec.dataDir());
+    }
+
+    private <T> void spawn(final String jobId, final Behavior<T> behavior, final String name)
+    {
+        final ActorRef<T> child = getContext().spawn(behavior, name, DispatcherSelector.blocking());
+        getContext().watchWith(child, new PartStopped(jobId));
+        partsByJob.merge(jobId, 1, Integer::sum);
+    }
+
+    private Behavior<Command> onPartStopped(final PartStopped stopped)
+    {
+        final int left = partsByJob.merge(stopped.jobId(), -1, Integer::sum);
+        if (left <= 0)
+        {
+            // The job's last part on this node is gone: release its counters, which live in the driver's file.
+            partsByJob.remove(stopped.jobId());
+            final List<TrainingCounters> counters = countersByJob.remove(stopped.jobId());
+            if (counters != null)
+            {
+                counters.forEach(TrainingCounters::close);
+            }
+        }
+        return this;
+    }
+
+    private TrainingCounters counters(final String jobId, final String part)
+    {
+        // One set per part, so each worker reports its own back pressure and failures; freed with the job.
+        final TrainingCounters counters = node.dataPlane().newTrainingCounters("job=" + jobId + " " + part);
+        countersByJob.computeIfAbsent(jobId, (id) -> new ArrayList<>()).add(counters);
+        return counters;
+    }
+
+    private static String describe(final RuntimeException ex)
+    {
+        return ex.getMessage() == null ? ex.toString() : ex.getMessage();
+    }
+}
