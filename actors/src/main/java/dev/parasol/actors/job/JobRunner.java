@@ -160,6 +160,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private int pending;
     private boolean evaluating;
     private boolean evaluationPending;
+    private boolean finalEvaluationRequested;
     private String failure;
     private String stopReason;
     private String blas;
@@ -442,7 +443,15 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         if (phase == Phase.FINAL_EVALUATION)
         {
-            collectModel();
+            if (finalEvaluationRequested)
+            {
+                collectModel();
+            }
+            else
+            {
+                // That evaluation began before the workers stopped: evaluate again what the shards finally hold.
+                requestFinalEvaluation();
+            }
             return next();
         }
         if (phase == Phase.RUNNING && metrics.targetReached())
@@ -637,10 +646,16 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             phase = Phase.FINAL_EVALUATION;
             if (!evaluating)
             {
-                requestEvaluation();
+                requestFinalEvaluation();
             }
         }
         return next();
+    }
+
+    private void requestFinalEvaluation()
+    {
+        finalEvaluationRequested = true;
+        requestEvaluation();
     }
 
     private void collectModel()

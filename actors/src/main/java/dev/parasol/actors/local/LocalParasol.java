@@ -1,23 +1,17 @@
 package dev.parasol.actors.local;
 
-import dev.parasol.actors.dataplane.AgentThreadingMode;
-import dev.parasol.actors.dataplane.DataPlane;
-import dev.parasol.actors.dataplane.DataPlaneContext;
-import dev.parasol.actors.dataplane.DynamicAgentRunner;
-import dev.parasol.actors.host.NodeHost;
-import dev.parasol.actors.job.JobRunnerLauncher;
-import dev.parasol.actors.job.NodeResources;
-import dev.parasol.actors.jobapi.JobManager;
-import dev.parasol.actors.jobapi.ParasolClient;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.parasol.actors.cluster.ClusterRuntime;
+import dev.parasol.actors.dataplane.DataPlane;
+import dev.parasol.actors.dataplane.DataPlaneContext;
+import dev.parasol.actors.host.NodeHost;
+import dev.parasol.actors.jobapi.ParasolClient;
 import org.agrona.CloseHelper;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Set;
@@ -26,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Parasol in one JVM: an embedded media driver, one shard thread, and an actor system that joins itself as a
- * one-node cluster with the roles {@code coordinator}, {@code ps} and {@code worker}, whose guardian is the job
- * manager. Jobs are submitted through {@link #client()}; data travels over Aeron UDP on 127.0.0.1, the same path a
- * cluster uses. Close it to stop everything and delete the Aeron directory.
+ * Parasol in one JVM: an embedded media driver and an actor system that joins itself as a one-node cluster with the
+ * roles {@code coordinator}, {@code ps} and {@code worker}, running exactly what a cluster node with those roles runs
+ * ({@link ClusterRuntime}): the job manager singleton and the node host. Jobs are submitted through
+ * {@link #client()}; data travels over Aeron UDP on 127.0.0.1, the same path a cluster uses. Close it to stop
+ * everything and delete the Aeron directory.
  */
 public final class LocalParasol implements AutoCloseable
 {
@@ -39,22 +34,20 @@ public final class LocalParasol implements AutoCloseable
     public static final int WORKER_SLOTS_DEFAULT = 4;
 
     private static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(30);
-    private static final Logger LOG = LoggerFactory.getLogger(LocalParasol.class);
+    private static final Set<String> ROLES =
+        Set.of(ClusterRuntime.COORDINATOR_ROLE, NodeHost.PS_ROLE, NodeHost.WORKER_ROLE);
 
     private final DataPlane dataPlane;
-    private final DynamicAgentRunner shardRunner;
-    private final ActorSystem<JobManager.Command> system;
+    private final ActorSystem<Void> system;
+    private final ClusterRuntime runtime;
     private final ParasolClient client;
 
-    private LocalParasol(
-        final DataPlane dataPlane,
-        final DynamicAgentRunner shardRunner,
-        final ActorSystem<JobManager.Command> system)
+    private LocalParasol(final DataPlane dataPlane, final ActorSystem<Void> system, final ClusterRuntime runtime)
     {
         this.dataPlane = dataPlane;
-        this.shardRunner = shardRunner;
         this.system = system;
-        this.client = new ParasolClient(system, system);
+        this.runtime = runtime;
+        this.client = runtime.client();
     }
 
     /**
@@ -69,26 +62,23 @@ public final class LocalParasol implements AutoCloseable
         final DataPlaneContext dataPlaneContext, final int workerSlots, final Config overrides)
     {
         final DataPlane dataPlane = DataPlane.launch(dataPlaneContext);
-        DynamicAgentRunner shardRunner = null;
+        ActorSystem<Void> system = null;
         try
         {
-            shardRunner = DynamicAgentRunner.start("parasol-shards", AgentThreadingMode.SHARED,
-                dataPlane.context()::newAgentIdleStrategy,
-                (throwable) -> LOG.error("a parameter-server shard failed", throwable), null);
-            final NodeResources node = new NodeResources(dataPlane, shardRunner);
             final Config config = overrides.withFallback(ConfigFactory.parseResources("parasol-local.conf"))
                 .withFallback(ConfigFactory.load());
-            final ActorSystem<JobManager.Command> system = ActorSystem.create(
-                JobManager.create(workerSlots, new JobRunnerLauncher()), "parasol", config);
-            system.systemActorOf(NodeHost.create(node, Set.of(NodeHost.PS_ROLE, NodeHost.WORKER_ROLE)), "node-host",
-                Props.empty());
+            system = ActorSystem.create(Behaviors.empty(), "parasol", config);
+            final ClusterRuntime runtime = ClusterRuntime.start(system, ROLES, dataPlane, workerSlots);
             final Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            return new LocalParasol(dataPlane, shardRunner, system);
+            return new LocalParasol(dataPlane, system, runtime);
         }
         catch (final RuntimeException | Error ex)
         {
-            CloseHelper.quietClose(shardRunner);
+            if (system != null)
+            {
+                system.terminate();
+            }
             CloseHelper.quietClose(dataPlane);
             throw ex;
         }
@@ -105,11 +95,11 @@ public final class LocalParasol implements AutoCloseable
     }
 
     /**
-     * Get the actor system, whose guardian is the job manager.
+     * Get the actor system.
      *
      * @return the system.
      */
-    public ActorSystem<JobManager.Command> system()
+    public ActorSystem<Void> system()
     {
         return system;
     }
@@ -144,7 +134,7 @@ public final class LocalParasol implements AutoCloseable
         {
             // Still release Aeron: a stuck actor system must not leave the media driver's files behind.
         }
-        CloseHelper.quietClose(shardRunner);
+        CloseHelper.quietClose(runtime);
         CloseHelper.quietClose(dataPlane);
     }
 }

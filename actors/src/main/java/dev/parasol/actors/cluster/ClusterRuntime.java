@@ -1,0 +1,127 @@
+package dev.parasol.actors.cluster;
+
+import dev.parasol.actors.dataplane.AgentThreadingMode;
+import dev.parasol.actors.dataplane.DataPlane;
+import dev.parasol.actors.dataplane.DynamicAgentRunner;
+import dev.parasol.actors.host.NodeHost;
+import dev.parasol.actors.job.JobRunnerLauncher;
+import dev.parasol.actors.job.NodeResources;
+import dev.parasol.actors.jobapi.JobManager;
+import dev.parasol.actors.jobapi.ParasolClient;
+import org.agrona.CloseHelper;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a cluster node runs, by role: {@code coordinator} nodes may host the job manager, a cluster singleton (so it
+ * moves when its node leaves), and every node gets a proxy to it; {@code ps} and {@code worker} nodes run a
+ * {@link NodeHost} with the node's data plane and shard thread, through which job runners place shards, workers and
+ * evaluators. A node with neither ps nor worker needs no data plane. Local mode is this with every role on one node.
+ */
+public final class ClusterRuntime implements AutoCloseable
+{
+    /**
+     * The role of nodes that may host the job manager.
+     */
+    public static final String COORDINATOR_ROLE = "coordinator";
+
+    /**
+     * The role of client processes that only submit and follow jobs.
+     */
+    public static final String CLIENT_ROLE = "client";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntime.class);
+
+    private final ActorRef<JobManager.Command> jobManager;
+    private final DynamicAgentRunner shardRunner;
+    private final ActorSystem<?> system;
+
+    private ClusterRuntime(
+        final ActorSystem<?> system,
+        final ActorRef<JobManager.Command> jobManager,
+        final DynamicAgentRunner shardRunner)
+    {
+        this.system = system;
+        this.jobManager = jobManager;
+        this.shardRunner = shardRunner;
+    }
+
+    /**
+     * Start what this node's roles call for on an actor system that is, or will be, a cluster member.
+     *
+     * @param system      the node's actor system (cluster provider).
+     * @param roles       the node's roles.
+     * @param dataPlane   the node's data plane; required with the ps or worker role, else may be null.
+     * @param workerSlots workers the job manager may run at once over the cluster, if this node hosts it.
+     * @return the running runtime; close it before the data plane.
+     */
+    public static ClusterRuntime start(
+        final ActorSystem<?> system, final Set<String> roles, final DataPlane dataPlane, final int workerSlots)
+    {
+        final ActorRef<JobManager.Command> manager = jobManagerProxy(system, workerSlots);
+        DynamicAgentRunner shardRunner = null;
+        if (roles.contains(NodeHost.PS_ROLE) || roles.contains(NodeHost.WORKER_ROLE))
+        {
+            Objects.requireNonNull(dataPlane, "a ps or worker node needs a data plane");
+            shardRunner = DynamicAgentRunner.start("parasol-shards", AgentThreadingMode.SHARED,
+                dataPlane.context()::newAgentIdleStrategy,
+                (throwable) -> LOG.error("a parameter-server shard failed", throwable), null);
+            system.systemActorOf(NodeHost.create(new NodeResources(dataPlane, shardRunner), roles), "node-host",
+                Props.empty());
+        }
+        return new ClusterRuntime(system, manager, shardRunner);
+    }
+
+    /**
+     * Get a reference to the job manager singleton from any member: it runs on the oldest coordinator node, and
+     * this proxy follows it when it moves. Members without the coordinator role only ever get the proxy.
+     *
+     * @param system      a cluster member's actor system.
+     * @param workerSlots workers the manager may run at once, if this member ends up hosting it.
+     * @return the proxy.
+     */
+    public static ActorRef<JobManager.Command> jobManagerProxy(final ActorSystem<?> system, final int workerSlots)
+    {
+        return ClusterSingleton.get(system).init(
+            SingletonActor.of(JobManager.create(workerSlots, new JobRunnerLauncher()), "job-manager")
+                .withSettings(ClusterSingletonSettings.create(system).withRole(COORDINATOR_ROLE)));
+    }
+
+    /**
+     * Get the job manager, through the singleton proxy.
+     *
+     * @return the proxy.
+     */
+    public ActorRef<JobManager.Command> jobManager()
+    {
+        return jobManager;
+    }
+
+    /**
+     * Get a client of the job manager.
+     *
+     * @return the client.
+     */
+    public ParasolClient client()
+    {
+        return new ParasolClient(system, jobManager);
+    }
+
+    /**
+     * Stop the shard thread; the actor system and the data plane belong to the caller.
+     */
+    @Override
+    public void close()
+    {
+        CloseHelper.quietClose(shardRunner);
+    }
+}
