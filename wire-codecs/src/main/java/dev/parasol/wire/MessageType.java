@@ -20,7 +20,8 @@ public enum MessageType
      * the worker holds, with their <em>absolute</em> values at {@code targetVersion} (sparse, or dense when most
      * changed). Writing them over the worker's copy gives the parameters at {@code targetVersion}; absolute values
      * make a repeated update harmless and keep replicas bit-identical to the shard. A reply to a push carries the
-     * push's {@code sequence}, which acknowledges it.
+     * push's {@code sequence}, which acknowledges it; Parasol's shards send it empty, with both versions equal to
+     * the version the worker holds, and let the worker's next request carry the changes.
      */
     PARAMETER_UPDATE(2),
 

@@ -306,7 +306,7 @@ public final class ShardState
         if (sequence <= lastSequence[workerId])
         {
             duplicates++;
-            reply(workerId, sequence, replies);
+            acknowledge(workerId, sequence, replies);
             return DUPLICATE;
         }
         lastSequence[workerId] = sequence;
@@ -321,14 +321,14 @@ public final class ShardState
         if (policy.drops(tau))
         {
             droppedStale++;
-            reply(workerId, sequence, replies);
+            acknowledge(workerId, sequence, replies);
             return DROPPED_STALE;
         }
 
         apply(policy.scale(tau));
         version++;
         applied++;
-        reply(workerId, sequence, replies);
+        acknowledge(workerId, sequence, replies);
         return APPLIED;
     }
 
@@ -466,6 +466,45 @@ public final class ShardState
             bytesOut += messageLength;
         }
         sentVersion[workerId] = version;
+    }
+
+    /**
+     * Acknowledge a push with an update that carries nothing: the changes wait for the worker's next request, which
+     * follows its next permit, so a coordinate changed again in between is sent once, not twice. The versions say
+     * what the worker holds, unchanged, so its next push reports its staleness truthfully.
+     */
+    private void acknowledge(final int workerId, final long sequence, final ReplySender replies)
+    {
+        replyHeader
+            .workerId(workerId)
+            .sequence(sequence)
+            .baseVersion(sentVersion[workerId])
+            .targetVersion(sentVersion[workerId]);
+        final int messageLength = encodeSparse(0);
+        boolean sent = false;
+        try
+        {
+            sent = messageLength >= 0 && replies.send(workerId, replyBuffer, 0, messageLength) >= 0;
+        }
+        finally
+        {
+            if (!sent)
+            {
+                replyFailures++;
+            }
+        }
+        if (sent)
+        {
+            repliesSent++;
+            if (workerId == evaluatorId())
+            {
+                evaluationBytesOut += messageLength;
+            }
+            else
+            {
+                bytesOut += messageLength;
+            }
+        }
     }
 
     private int encodeDense()

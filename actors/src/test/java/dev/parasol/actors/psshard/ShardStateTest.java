@@ -86,18 +86,27 @@ class ShardStateTest
         assertEquals(1, state.appliedCount());
         assertEquals(1, state.lastAppliedSequence(0));
 
+        // The acknowledgement carries nothing and leaves the worker's version as it was: the changes wait for the
+        // worker's next request, so a coordinate changed again in between is sent once.
         final Reply ack = sender.last();
         assertEquals(2, sender.count());
         assertEquals(MessageType.PARAMETER_UPDATE, ack.type());
         assertEquals(Encoding.SPARSE_F32, ack.encoding());
         assertEquals(1, ack.sequence());
         assertEquals(0, ack.baseVersion());
-        assertEquals(1, ack.targetVersion());
+        assertEquals(0, ack.targetVersion());
         assertEquals(START, ack.rangeStart());
         assertEquals(LENGTH, ack.rangeLength());
-        assertArrayEquals(indices, ack.indices());
-        assertArrayEquals(new float[]{expected[3], expected[17], expected[999]}, ack.values());
-        assertEquals(2, state.wireRejects().get(RejectReason.NONE));
+        assertEquals(0, ack.indices().length);
+
+        assertEquals(ShardState.SERVED, messages.request(0, 2, 0).feed(state, sender));
+        final Reply update = sender.last();
+        assertEquals(2, update.sequence());
+        assertEquals(0, update.baseVersion());
+        assertEquals(1, update.targetVersion());
+        assertArrayEquals(indices, update.indices());
+        assertArrayEquals(new float[]{expected[3], expected[17], expected[999]}, update.values());
+        assertEquals(3, state.wireRejects().get(RejectReason.NONE));
         assertEquals(0, state.rejectedCount());
     }
 
@@ -124,7 +133,7 @@ class ShardStateTest
         for (final Reply reply : sender.replies)
         {
             assertEquals(1, reply.sequence());
-            assertEquals(1, reply.targetVersion());
+            assertEquals(0, reply.indices().length, "an acknowledgement carries no parameters");
         }
     }
 
@@ -286,7 +295,7 @@ class ShardStateTest
         messages.request(1, 1, 0).feed(state, sender);
         final float[] gradient = ShardMessages.gaussian(new SplittableRandom(3), LENGTH);
         assertEquals(ShardState.APPLIED, messages.densePush(0, 1, 0, gradient).feed(state, sender));
-        assertTrue(sender.last().isDense());
+        assertEquals(0, sender.last().indices().length, "the acknowledgement carries nothing");
 
         final float[] expected = initial();
         final float rate = 1.0f * LR;
@@ -360,7 +369,8 @@ class ShardStateTest
             expected[i] -= rate * reconstructed[i];
         }
         assertArrayEquals(expected, params(state));
-        assertTrue(sender.last().isDense());
+        messages.request(1, 2, 0).feed(state, sender);
+        assertTrue(sender.last().isDense(), "every coordinate changed, so the next update is dense");
     }
 
     @Test
@@ -388,14 +398,15 @@ class ShardStateTest
     {
         final ShardState state = newState(StalenessPolicy.CONSTANT);
         messages.request(0, 1, 0).feed(state, sender);
+        messages.sparsePush(0, 1, 0, new int[]{8}, new float[]{1}).feed(state, sender);
         sender.result = -2;
-        assertEquals(ShardState.APPLIED, messages.sparsePush(0, 1, 0, new int[]{8}, new float[]{1}).feed(
-            state, sender));
+        assertEquals(ShardState.SERVED, messages.request(0, 2, 0).feed(state, sender));
         assertEquals(1, state.replyFailureCount());
         assertEquals(0, state.lastSentVersion(0));
 
         sender.result = 0;
-        messages.sparsePush(0, 2, 0, new int[]{9}, new float[]{1}).feed(state, sender);
+        messages.sparsePush(0, 3, 0, new int[]{9}, new float[]{1}).feed(state, sender);
+        messages.request(0, 4, 0).feed(state, sender);
         assertArrayEquals(new int[]{8, 9}, sender.last().indices());
         assertEquals(0, sender.last().baseVersion());
         assertEquals(2, sender.last().targetVersion());
@@ -407,14 +418,15 @@ class ShardStateTest
     {
         final ShardState state = newState(StalenessPolicy.CONSTANT);
         messages.request(0, 1, 0).feed(state, sender);
-        final Message push = messages.sparsePush(0, 1, 0, new int[]{8}, new float[]{1});
-        assertThrows(IllegalStateException.class, () -> push.feed(state, (w, b, o, l) ->
+        messages.sparsePush(0, 1, 0, new int[]{8}, new float[]{1}).feed(state, sender);
+        final Message request = messages.request(0, 2, 0);
+        assertThrows(IllegalStateException.class, () -> request.feed(state, (w, b, o, l) ->
         {
             throw new IllegalStateException("transport fault");
         }));
         assertEquals(1, state.replyFailureCount());
 
-        messages.request(0, 2, 0).feed(state, sender);
+        messages.request(0, 3, 0).feed(state, sender);
         assertArrayEquals(new int[]{8}, sender.last().indices());
     }
 
@@ -426,12 +438,14 @@ class ShardStateTest
         messages.request(0, 1, 0).feed(state, sender);
         assertEquals(ShardState.APPLIED, messages.sparsePush(0, 1, 0, new int[]{3}, new float[]{3e38f}).feed(
             state, sender));
-        assertEquals(1, state.replyFailureCount());
-        assertEquals(1, sender.count());
         assertTrue(Float.isInfinite(params(state)[3]));
+        assertEquals(ShardState.SERVED, messages.request(0, 2, 0).feed(state, sender));
+        assertEquals(1, state.replyFailureCount(), "an infinite parameter cannot be encoded");
+        assertEquals(2, sender.count(), "the first update and the push's acknowledgement went out");
 
-        assertEquals(ShardState.APPLIED, messages.sparsePush(0, 2, 1, new int[]{3}, new float[]{-3e38f}).feed(
+        assertEquals(ShardState.APPLIED, messages.sparsePush(0, 3, 1, new int[]{3}, new float[]{-3e38f}).feed(
             state, sender));
+        assertEquals(ShardState.SERVED, messages.request(0, 4, 0).feed(state, sender));
         assertEquals(2, state.replyFailureCount());
         assertEquals(2, state.version());
     }
