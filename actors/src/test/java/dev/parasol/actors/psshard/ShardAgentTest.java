@@ -92,8 +92,11 @@ class ShardAgentTest
         awaitTrue(() -> replies.count() == 3, agent);
         assertEquals(2, state.version());
         assertEquals(1, state.duplicateCount());
-        assertTrue(replies.replies.get(0).isDense());
-        assertArrayEquals(new int[]{5, 1999}, replies.replies.get(1).indices());
+        // Pushes are acknowledged with empty updates; the changes travel with the worker's next request.
+        assertEquals(0, replies.replies.get(0).indices().length);
+        assertEquals(1, replies.replies.get(0).sequence());
+        assertEquals(2, replies.replies.get(1).sequence());
+        assertEquals(2, replies.replies.get(2).sequence(), "a replayed push is acknowledged again");
 
         final float[] expected = new float[LENGTH];
         for (int i = 0; i < LENGTH; i++)
