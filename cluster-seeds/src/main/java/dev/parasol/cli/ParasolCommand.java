@@ -14,7 +14,10 @@ import java.util.logging.Logger;
     mixinStandardHelpOptions = true,
     versionProvider = ParasolCommand.Version.class,
     description = "Parasol: asynchronous, distributed training on the JVM.",
-    subcommands = {TrainCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        TrainCommand.class, BaselineCommand.class, NodeCommand.class, MediaDriverCommand.class, SubmitCommand.class,
+        StatusCommand.class, ListCommand.class, CancelCommand.class, CommandLine.HelpCommand.class},
+    footer = "%nBenchmarks: bin/parasol bench --help (runs from the load-tests module).")
 public final class ParasolCommand
 {
     // netlib announces its BLAS choice through java.util.logging at INFO; Parasol prints its own, fuller line.

@@ -3,7 +3,6 @@ package dev.parasol.cli;
 import com.typesafe.config.ConfigFactory;
 import dev.parasol.actors.dataplane.DataPlaneConfiguration;
 import dev.parasol.actors.dataplane.DataPlaneContext;
-import dev.parasol.actors.jobapi.JobResult;
 import dev.parasol.actors.jobapi.JobSpec;
 import dev.parasol.actors.jobapi.JobStatus;
 import dev.parasol.actors.local.LocalParasol;
@@ -19,7 +18,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -83,29 +81,8 @@ final class TrainCommand implements Callable<Integer>
             final JobStatus status = parasol.client().followProgress(jobId, progress::onEvent)
                 .toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
             progress.finish();
-            return summarise(out, status);
+            return JobOutcome.print(out, status, report);
         }
-    }
-
-    private int summarise(final PrintWriter out, final JobStatus status)
-    {
-        final JobResult result = status.result();
-        if (result == null)
-        {
-            out.println("Job " + status.jobId() + " ended " + status.state() +
-                (status.error() == null ? "" : ": " + status.error()));
-            return status.state() == JobStatus.State.CANCELLED ? 4 : 3;
-        }
-        final Map<String, Object> metrics = result.metrics();
-        SummaryTable.print(out, metrics);
-        out.println("Model:  " + result.modelPath());
-        out.println("Report: " + result.reportPath());
-        if (report != null)
-        {
-            JsonReport.write(report, metrics);
-            out.println("Report also written to " + report.toAbsolutePath());
-        }
-        return status.state() == JobStatus.State.SUCCEEDED ? 0 : 3;
     }
 
     private static int largestDenseMessage(final JobSpec jobSpec)

@@ -1,0 +1,98 @@
+package dev.parasol.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.parasol.actors.cluster.ClusterRuntime;
+import dev.parasol.actors.jobapi.ParasolClient;
+import dev.parasol.node.HostPort;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.CoordinatedShutdown;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A command-line client's link to a running cluster: a short-lived member with the {@code client} role that joins
+ * through a contact node and talks to the job manager singleton through its proxy. Joining (rather than a
+ * receptionist-only client from outside) lets the client use the same singleton proxy, death watch and progress
+ * subscription as any member; the role keeps job parts and the manager off it, and it leaves the cluster when closed.
+ */
+final class ClusterConnection implements AutoCloseable
+{
+    /**
+     * The actor system name every Parasol node and client shares; members of a cluster must agree on it.
+     */
+    static final String SYSTEM_NAME = "parasol";
+
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ActorSystem<Void> system;
+    private final ParasolClient client;
+
+    private ClusterConnection(final ActorSystem<Void> system)
+    {
+        this.system = system;
+        // A client never hosts the manager (it lacks the coordinator role); the slot count only satisfies its factory.
+        this.client = new ParasolClient(system, ClusterRuntime.jobManagerProxy(system, 1));
+    }
+
+    /**
+     * Join the cluster through a contact node.
+     *
+     * @param contact  a member's cluster address (its --bind), usually a seed node.
+     * @param bindHost the address this client listens on; other members must reach it.
+     * @return the connection.
+     */
+    static ClusterConnection connect(final HostPort contact, final String bindHost)
+    {
+        final Config config = ConfigFactory.empty()
+            .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
+            .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(bindHost))
+            .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(0))
+            .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(ClusterRuntime.CLIENT_ROLE)))
+            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of(
+                "pekko://" + SYSTEM_NAME + "@" + contact.host() + ":" + contact.port())))
+            .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
+            .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef("off"))
+            .withFallback(ConfigFactory.load());
+        return new ClusterConnection(ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config));
+    }
+
+    /**
+     * Get the client of the cluster's job manager.
+     *
+     * @return the client.
+     */
+    ParasolClient client()
+    {
+        return client;
+    }
+
+    /**
+     * Leave the cluster and stop the client's actor system.
+     */
+    @Override
+    public void close()
+    {
+        // Coordinated shutdown leaves the cluster and waits until the others saw it go, then stops the system, so
+        // the members do not log a dropped connection for every client that came and went.
+        CoordinatedShutdown.get(system).run(CoordinatedShutdown.clusterLeavingReason());
+        try
+        {
+            system.getWhenTerminated().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            // The process ends anyway; the cluster's failure detector removes a client that did not leave.
+        }
+    }
+}
