@@ -75,7 +75,8 @@ final class NodeCommand implements Callable<Integer>
     String aeronDir;
 
     @Option(names = "--worker-slots", paramLabel = "N|auto",
-        description = "Workers this node runs at once, over all jobs. Default: auto (one per core).")
+        description = "On a coordinator: workers the job manager runs at once over all jobs and nodes. " +
+            "Default: auto (one per core of this node).")
     String workerSlots;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

@@ -26,6 +26,7 @@ public final class TrainingRuntime implements NodeRuntime
         {
             roles.add(role.roleName());
         }
-        return ClusterRuntime.start(node.system(), roles, node.dataPlane(), node.settings().workerSlots());
+        return ClusterRuntime.start(node.system(), roles, node.dataPlane(), node.settings().workerSlots(),
+            node.settings().dataDir());
     }
 }

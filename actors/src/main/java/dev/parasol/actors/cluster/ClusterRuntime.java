@@ -9,17 +9,24 @@ import dev.parasol.actors.job.NodeResources;
 import dev.parasol.actors.jobapi.JobManager;
 import dev.parasol.actors.jobapi.ParasolClient;
 import org.agrona.CloseHelper;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a cluster node runs, by role: {@code coordinator} nodes may host the job manager, a cluster singleton (so it
@@ -41,18 +48,23 @@ public final class ClusterRuntime implements AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntime.class);
 
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
     private final ActorRef<JobManager.Command> jobManager;
     private final DynamicAgentRunner shardRunner;
+    private final ActorRef<NodeHost.Command> nodeHost;
     private final ActorSystem<?> system;
 
     private ClusterRuntime(
         final ActorSystem<?> system,
         final ActorRef<JobManager.Command> jobManager,
-        final DynamicAgentRunner shardRunner)
+        final DynamicAgentRunner shardRunner,
+        final ActorRef<NodeHost.Command> nodeHost)
     {
         this.system = system;
         this.jobManager = jobManager;
         this.shardRunner = shardRunner;
+        this.nodeHost = nodeHost;
     }
 
     /**
@@ -62,23 +74,31 @@ public final class ClusterRuntime implements AutoCloseable
      * @param roles       the node's roles.
      * @param dataPlane   the node's data plane; required with the ps or worker role, else may be null.
      * @param workerSlots workers the job manager may run at once over the cluster, if this node hosts it.
+     * @param dataDir     where this node's copy of the data set is, for jobs that name none; null for the usual
+     *                    search.
      * @return the running runtime; close it before the data plane.
      */
     public static ClusterRuntime start(
-        final ActorSystem<?> system, final Set<String> roles, final DataPlane dataPlane, final int workerSlots)
+        final ActorSystem<?> system,
+        final Set<String> roles,
+        final DataPlane dataPlane,
+        final int workerSlots,
+        final Path dataDir)
     {
         final ActorRef<JobManager.Command> manager = jobManagerProxy(system, workerSlots);
         DynamicAgentRunner shardRunner = null;
+        ActorRef<NodeHost.Command> host = null;
         if (roles.contains(NodeHost.PS_ROLE) || roles.contains(NodeHost.WORKER_ROLE))
         {
             Objects.requireNonNull(dataPlane, "a ps or worker node needs a data plane");
             shardRunner = DynamicAgentRunner.start("parasol-shards", AgentThreadingMode.SHARED,
                 dataPlane.context()::newAgentIdleStrategy,
                 (throwable) -> LOG.error("a parameter-server shard failed", throwable), null);
-            system.systemActorOf(NodeHost.create(new NodeResources(dataPlane, shardRunner), roles), "node-host",
+            host = system.systemActorOf(
+                NodeHost.create(new NodeResources(dataPlane, shardRunner, dataDir), roles), "node-host",
                 Props.empty());
         }
-        return new ClusterRuntime(system, manager, shardRunner);
+        return new ClusterRuntime(system, manager, shardRunner, host);
     }
 
     /**
@@ -117,11 +137,28 @@ public final class ClusterRuntime implements AutoCloseable
     }
 
     /**
-     * Stop the shard thread; the actor system and the data plane belong to the caller.
+     * Stop this node's job parts and wait for them (so none touches the data plane after this returns), then the
+     * shard thread; the actor system and the data plane belong to the caller, who closes them after this.
      */
     @Override
     public void close()
     {
+        if (nodeHost != null)
+        {
+            try
+            {
+                AskPattern.<NodeHost.Command, Done>ask(nodeHost, NodeHost.Shutdown::new, SHUTDOWN_TIMEOUT,
+                    system.scheduler()).toCompletableFuture().get(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                LOG.warn("the node's job parts did not all stop within {}: {}", SHUTDOWN_TIMEOUT, ex.toString());
+            }
+        }
         CloseHelper.quietClose(shardRunner);
     }
 }

@@ -15,6 +15,7 @@ import dev.parasol.engine.data.FashionMnist;
 import dev.parasol.engine.data.InMemoryDataset;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.wire.DenseEncoder;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -137,6 +138,16 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     {
     }
 
+    /**
+     * Stop every part on this node, then the host; say so when all have stopped, so the node can close its data
+     * plane knowing nothing touches it any more.
+     *
+     * @param replyTo told when every part has stopped.
+     */
+    public record Shutdown(ActorRef<Done> replyTo) implements Command
+    {
+    }
+
     private record PartStopped(String jobId) implements Command
     {
     }
@@ -144,6 +155,8 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     private final NodeResources node;
     private final Map<String, List<TrainingCounters>> countersByJob = new HashMap<>();
     private final Map<String, Integer> partsByJob = new HashMap<>();
+    private int liveParts;
+    private ActorRef<Done> shutdownReplyTo;
 
     private NodeHost(final ActorContext<Command> context, final NodeResources node, final Set<String> roles)
     {
@@ -180,6 +193,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             .onMessage(HostWorker.class, this::onHostWorker)
             .onMessage(HostEvaluator.class, this::onHostEvaluator)
             .onMessage(PartStopped.class, this::onPartStopped)
+            .onMessage(Shutdown.class, this::onShutdown)
             .build();
     }
 
@@ -263,10 +277,24 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         final ActorRef<T> child = getContext().spawn(behavior, name, DispatcherSelector.blocking());
         getContext().watchWith(child, new PartStopped(jobId));
         partsByJob.merge(jobId, 1, Integer::sum);
+        liveParts++;
+    }
+
+    private Behavior<Command> onShutdown(final Shutdown shutdown)
+    {
+        shutdownReplyTo = shutdown.replyTo();
+        if (liveParts == 0)
+        {
+            shutdownReplyTo.tell(Done.getInstance());
+            return Behaviors.stopped();
+        }
+        getContext().getChildren().forEach((child) -> getContext().stop(child));
+        return this;
     }
 
     private Behavior<Command> onPartStopped(final PartStopped stopped)
     {
+        liveParts--;
         final int left = partsByJob.merge(stopped.jobId(), -1, Integer::sum);
         if (left <= 0)
         {
@@ -277,6 +305,11 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             {
                 counters.forEach(TrainingCounters::close);
             }
+        }
+        if (shutdownReplyTo != null && liveParts == 0)
+        {
+            shutdownReplyTo.tell(Done.getInstance());
+            return Behaviors.stopped();
         }
         return this;
     }

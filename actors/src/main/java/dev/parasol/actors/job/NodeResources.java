@@ -20,17 +20,22 @@ public final class NodeResources
     private final DataPlane dataPlane;
     private final DynamicAgentRunner shardRunner;
     private final Map<String, FashionMnist> datasets = new ConcurrentHashMap<>();
+    private final Path defaultDataDirectory;
 
     /**
      * Construct the resources of a node.
      *
-     * @param dataPlane   the node's data plane.
-     * @param shardRunner the runner of the node's shard agents.
+     * @param dataPlane            the node's data plane.
+     * @param shardRunner          the runner of the node's shard agents.
+     * @param defaultDataDirectory this node's copy of the data set, for jobs that name no directory; null for the
+     *                             usual search.
      */
-    public NodeResources(final DataPlane dataPlane, final DynamicAgentRunner shardRunner)
+    public NodeResources(
+        final DataPlane dataPlane, final DynamicAgentRunner shardRunner, final Path defaultDataDirectory)
     {
         this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
         this.shardRunner = Objects.requireNonNull(shardRunner, "shardRunner");
+        this.defaultDataDirectory = defaultDataDirectory;
     }
 
     /**
@@ -56,11 +61,12 @@ public final class NodeResources
     /**
      * Get Fashion-MNIST, loading it on first use from a directory or the default locations.
      *
-     * @param directory the job's data directory, or null for the default search.
+     * @param jobDirectory the job's data directory, or null for this node's default.
      * @return both splits, shared read-only by every job of the node.
      */
-    public FashionMnist fashionMnist(final Path directory)
+    public FashionMnist fashionMnist(final Path jobDirectory)
     {
+        final Path directory = jobDirectory != null ? jobDirectory : defaultDataDirectory;
         final String key = directory == null ? "" : directory.toAbsolutePath().normalize().toString();
         return datasets.computeIfAbsent(key, (k) -> FashionMnist.load(directory));
     }

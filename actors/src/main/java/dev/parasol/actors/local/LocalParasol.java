@@ -68,7 +68,7 @@ public final class LocalParasol implements AutoCloseable
             final Config config = overrides.withFallback(ConfigFactory.parseResources("parasol-local.conf"))
                 .withFallback(ConfigFactory.load());
             system = ActorSystem.create(Behaviors.empty(), "parasol", config);
-            final ClusterRuntime runtime = ClusterRuntime.start(system, ROLES, dataPlane, workerSlots);
+            final ClusterRuntime runtime = ClusterRuntime.start(system, ROLES, dataPlane, workerSlots, null);
             final Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
             return new LocalParasol(dataPlane, system, runtime);
@@ -120,6 +120,7 @@ public final class LocalParasol implements AutoCloseable
     @Override
     public void close()
     {
+        runtime.close();
         system.terminate();
         try
         {
@@ -134,7 +135,6 @@ public final class LocalParasol implements AutoCloseable
         {
             // Still release Aeron: a stuck actor system must not leave the media driver's files behind.
         }
-        CloseHelper.quietClose(runtime);
         CloseHelper.quietClose(dataPlane);
     }
 }
