@@ -479,11 +479,13 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             return next();
         }
-        for (int w = 0; w < workers.length; w++)
+        // One adapter for all workers (a new adapter for the same class would replace the last one): the snapshot
+        // says whose it is.
+        final ActorRef<WorkerTelemetry.Snapshot> telemetryTo = getContext().messageAdapter(
+            WorkerTelemetry.Snapshot.class, (snapshot) -> new TelemetryReceived(snapshot, snapshot.workerId()));
+        for (final ActorRef<Worker.Command> worker : workers)
         {
-            final int workerId = w;
-            workers[w].tell(new Worker.GetTelemetry(getContext().messageAdapter(WorkerTelemetry.Snapshot.class,
-                (snapshot) -> new TelemetryReceived(snapshot, workerId))));
+            worker.tell(new Worker.GetTelemetry(telemetryTo));
         }
         final ActorRef<ShardStatistics> statisticsTo =
             getContext().messageAdapter(ShardStatistics.class, ShardStatisticsReceived::new);

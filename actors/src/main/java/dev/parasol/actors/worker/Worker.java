@@ -289,7 +289,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
 
     private WorkerTelemetry.Snapshot telemetrySnapshot()
     {
-        return telemetry.snapshot(setup.counters().get(TrainingCounterDescriptor.BACK_PRESSURE_EVENTS));
+        return telemetry.snapshot(
+            setup.workerId(), setup.counters().get(TrainingCounterDescriptor.BACK_PRESSURE_EVENTS));
     }
 
     private Behavior<Command> onStop(final Stop stop)

@@ -328,10 +328,11 @@ public final class WorkerTelemetry
     /**
      * Take a consistent-enough copy of every figure, to send over the control plane: each value is read once.
      *
+     * @param workerId           the worker this telemetry belongs to.
      * @param backPressureEvents the worker's senders' retries after back pressure, from its counters.
      * @return the snapshot.
      */
-    public Snapshot snapshot(final long backPressureEvents)
+    public Snapshot snapshot(final int workerId, final long backPressureEvents)
     {
         final int shards = shards();
         final long[] pushBytes = new long[shards];
@@ -347,7 +348,7 @@ public final class WorkerTelemetry
             residualNorm[s] = lastResidualNorm(s);
             threshold[s] = lastThreshold(s);
         }
-        return new Snapshot(steps(), samples(), pushesSent(), pushResends(), bytesUp(), bytesDownReceived(),
+        return new Snapshot(workerId, steps(), samples(), pushesSent(), pushResends(), bytesUp(), bytesDownReceived(),
             sendFailures(), backPressureEvents, messagesRejected(), computeNs(), permitWaitNs(), parameterWaitNs(),
             acknowledgementWaitNs(), lastLoss(), denseFallback(), pushBytes, entries, density, residualNorm,
             threshold);
@@ -356,6 +357,7 @@ public final class WorkerTelemetry
     /**
      * A copy of a worker's telemetry, as the job runner receives it from any node.
      *
+     * @param workerId              the worker.
      * @param steps                 steps completed.
      * @param samples               examples that went into gradients.
      * @param pushesSent            pushes offered to Aeron, resends included.
@@ -378,6 +380,7 @@ public final class WorkerTelemetry
      * @param lastThreshold         per shard, top-k threshold of the last push.
      */
     public record Snapshot(
+        int workerId,
         long steps,
         long samples,
         long pushesSent,
