@@ -58,7 +58,7 @@ class NodeSettingsTest
         assertEquals(DataPlaneConfiguration.DRIVER_IDLE_STRATEGY_DEFAULT, dataPlane.driverIdleStrategy());
         assertEquals(DataPlaneConfiguration.AGENT_IDLE_STRATEGY_DEFAULT, dataPlane.agentIdleStrategy());
         assertEquals(DataPlaneConfiguration.TERM_LENGTH_DEFAULT, dataPlane.termLength());
-        assertEquals(DataPlaneConfiguration.MTU_LENGTH_DEFAULT, dataPlane.mtuLength());
+        assertEquals(1408, dataPlane.mtuLength(), "nodes default to an MTU every Ethernet path carries");
         assertEquals(DataPlaneContext.AUTO, dataPlane.socketSndbufLength());
         assertEquals(DataPlaneContext.AUTO, dataPlane.socketRcvbufLength());
         assertEquals(DataPlaneContext.AUTO, dataPlane.receiverWindowLength());

@@ -89,6 +89,12 @@ class DynamicAgentRunnerTest
             assertEquals("shards", first.startThread.get().getName());
 
             assertTrue(group.remove(first, WAIT));
+            // Agrona marks the removal done as it closes the agent; give the close a moment to be visible.
+            final long closeDeadlineNs = System.nanoTime() + WAIT.toNanos();
+            while (first.closeThread.get() == null && System.nanoTime() - closeDeadlineNs < 0)
+            {
+                Thread.sleep(1);
+            }
             assertSame(first.startThread.get(), first.closeThread.get());
             final long frozen = first.cycles.get();
             awaitCycles(second, second.cycles.get() + 10);
@@ -133,6 +139,12 @@ class DynamicAgentRunnerTest
             assertEquals("workers-worker-0", first.startThread.get().getName());
             assertEquals("workers-worker-1", second.startThread.get().getName());
             assertTrue(group.remove(first, WAIT));
+            // Agrona marks the removal done as it closes the agent; give the close a moment to be visible.
+            final long closeDeadlineNs = System.nanoTime() + WAIT.toNanos();
+            while (first.closeThread.get() == null && System.nanoTime() - closeDeadlineNs < 0)
+            {
+                Thread.sleep(1);
+            }
             assertSame(first.startThread.get(), first.closeThread.get());
             assertThrows(IllegalStateException.class, group::invoke);
         }
