@@ -12,7 +12,10 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code parasol submit}: submits a job to a running cluster from a separate JVM, prints its id, and with
@@ -22,6 +25,9 @@ import java.util.concurrent.TimeUnit;
     description = "Submit a job to a running cluster; the same job flags as train, alone or over a job file.")
 final class SubmitCommand implements Callable<Integer>
 {
+    private static final long CHECK_INTERVAL_SECONDS = 10;
+    private static final int MISSED_CHECKS = 3;
+
     @Spec
     CommandSpec spec;
 
@@ -48,6 +54,55 @@ final class SubmitCommand implements Callable<Integer>
         description = "With --follow, give up waiting after this long. Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
+    /**
+     * Wait for the job's end, checking every interval that the job manager still answers: a follower cannot tell a
+     * quiet job from a manager that went away with its node, so silence is checked, not assumed.
+     *
+     * @return the final status, or null when the manager stopped answering.
+     */
+    private JobStatus awaitEnd(
+        final ClusterConnection connection, final String jobId, final CompletableFuture<JobStatus> ended)
+        throws InterruptedException, ExecutionException, TimeoutException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        int missed = 0;
+        while (true)
+        {
+            try
+            {
+                return ended.get(CHECK_INTERVAL_SECONDS, TimeUnit.SECONDS);
+            }
+            catch (final ExecutionException ex)
+            {
+                if (ex.getCause() instanceof IllegalStateException)
+                {
+                    // The follower's manager stopped, or this client was removed from the cluster.
+                    return null;
+                }
+                throw ex;
+            }
+            catch (final TimeoutException ex)
+            {
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new TimeoutException(jobId + " did not end within --timeout " + timeoutSeconds + " s");
+                }
+            }
+            try
+            {
+                connection.client().status(jobId).toCompletableFuture().get(CHECK_INTERVAL_SECONDS, TimeUnit.SECONDS);
+                missed = 0;
+            }
+            catch (final TimeoutException | ExecutionException ex)
+            {
+                if (++missed >= MISSED_CHECKS)
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception
     {
@@ -66,9 +121,16 @@ final class SubmitCommand implements Callable<Integer>
                 return 0;
             }
             final ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
-            final JobStatus status = connection.client().followProgress(jobId, progress::onEvent)
-                .toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+            final CompletableFuture<JobStatus> ended = connection.client().followProgress(jobId, progress::onEvent)
+                .toCompletableFuture();
+            final JobStatus status = awaitEnd(connection, jobId, ended);
             progress.finish();
+            if (status == null)
+            {
+                out.println("Lost contact with the job manager while following " + jobId + " (its coordinator " +
+                    "node may have left, or this client was removed from the cluster); giving up on following it");
+                return 3;
+            }
             return JobOutcome.print(out, status, report);
         }
     }

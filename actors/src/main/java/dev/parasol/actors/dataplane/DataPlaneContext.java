@@ -8,6 +8,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FrameDescriptor;
 import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.File;
@@ -859,9 +860,45 @@ public final class DataPlaneContext
             parent = System.getProperty("java.io.tmpdir");
         }
 
+        removeDirectoriesOfDeadProcesses(new File(parent));
         // Unique per process and per data plane without randomness: pid, a sequence and the clock.
         aeronDirectoryName = new File(parent, "parasol-" + ProcessHandle.current().pid() + "-" +
             DIRECTORY_SEQUENCE.incrementAndGet() + "-" + Long.toHexString(System.nanoTime())).getPath();
+    }
+
+    /**
+     * A process killed with SIGKILL cannot delete its Aeron directory, and each holds three term buffers per
+     * publication in shared memory: remove the {@code parasol-PID-...} directories whose process is gone, so a
+     * host that restarts nodes after crashes does not fill /dev/shm. Processes in other PID namespaces (containers)
+     * that share the parent directory look dead from here: give each such namespace its own aeron-dir parent.
+     */
+    private static void removeDirectoriesOfDeadProcesses(final File parent)
+    {
+        final File[] children = parent.listFiles((dir, name) -> name.startsWith("parasol-"));
+        if (null == children)
+        {
+            return;
+        }
+        for (final File child : children)
+        {
+            final String[] parts = child.getName().split("-", 3);
+            if (parts.length < 3 || !child.isDirectory())
+            {
+                continue;
+            }
+            try
+            {
+                final long pid = Long.parseLong(parts[1]);
+                if (ProcessHandle.of(pid).isEmpty())
+                {
+                    IoUtil.delete(child, true);
+                }
+            }
+            catch (final NumberFormatException ex)
+            {
+                // Not one of ours: leave it.
+            }
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -294,5 +295,23 @@ class DataPlaneContextTest
         assertTrue(channel.contains("so-sndbuf=") && channel.contains("so-rcvbuf="), channel);
         assertTrue(channel.contains("rcv-wnd="), channel);
         assertEquals("[::1]:7", new Endpoint("::1", 7, 1).hostAndPort());
+    }
+
+    @Test
+    void shouldRemoveAeronDirectoriesOfDeadProcessesAndKeepLiveOnesWhenConcluding() throws Exception
+    {
+        // A pid above the kernel's maximum (4194304 on Linux) belongs to no process.
+        final File dead = tempDir.resolve("parasol-99999999-1-abc").toFile();
+        final File live = tempDir.resolve("parasol-" + ProcessHandle.current().pid() + "-1-def").toFile();
+        final File foreign = tempDir.resolve("parasol-notapid-1").toFile();
+        assertTrue(dead.mkdirs() && new File(dead, "cnc.dat").createNewFile());
+        assertTrue(live.mkdirs());
+        assertTrue(foreign.mkdirs());
+
+        context().conclude();
+
+        assertFalse(dead.exists(), "a killed process's directory is removed");
+        assertTrue(live.exists(), "a running process's directory is kept");
+        assertTrue(foreign.exists(), "a directory that is not ours is kept");
     }
 }
