@@ -5,6 +5,7 @@ import dev.parasol.engine.linalg.MatrixKernels;
 import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.optim.OptimiserConfig;
 import dev.parasol.engine.train.BaselineConfig;
+import dev.parasol.engine.train.BaselineReport;
 import dev.parasol.engine.train.BaselineResult;
 import dev.parasol.engine.train.BaselineTrainer;
 import dev.parasol.engine.train.Evaluation;
@@ -16,9 +17,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -104,7 +102,9 @@ final class BaselineCommand implements Callable<Integer>
         printSummary(out, result);
         if (report != null)
         {
-            JsonReport.write(report, reportFields(result, optimiserConfig, config.batchSize()));
+            final Map<String, Object> fields = BaselineReport.fields(result, config);
+            fields.put("java", Runtime.version().toString());
+            JsonReport.write(report, fields);
             out.println("Report written to " + report.toAbsolutePath());
         }
         return result.diverged() ? 3 : 0;
@@ -148,47 +148,5 @@ final class BaselineCommand implements Callable<Integer>
             r.finalTestAccuracy(), r.epochs(), r.targetAccuracy(),
             r.targetReached() ? String.format(Locale.ROOT, "reached in %.1fs", r.timeToTargetSeconds()) :
             "NOT reached", r.samplesPerSecond(), r.wallSeconds());
-    }
-
-    private Map<String, Object> reportFields(
-        final BaselineResult r, final OptimiserConfig optimiserConfig, final int batchSize)
-    {
-        final Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("workload", r.workloadName());
-        fields.put("mode", "baseline");
-        fields.put("epochs", r.epochs());
-        fields.put("final_test_accuracy", r.finalTestAccuracy());
-        fields.put("final_test_loss", r.finalTestLoss());
-        fields.put("time_to_target_s", r.timeToTargetSeconds());
-        fields.put("target_accuracy", r.targetAccuracy());
-        fields.put("target_reached", r.targetReached());
-        fields.put("samples_per_s", r.samplesPerSecond());
-        fields.put("parameters", r.parameters());
-        fields.put("steps", r.steps());
-        fields.put("samples", r.samples());
-        fields.put("wall_s", r.wallSeconds());
-        fields.put("threads", r.threads());
-        fields.put("seed", seed);
-        fields.put("optimizer", optimiserConfig.toString());
-        fields.put("learning_rate", optimiserConfig.learningRate());
-        fields.put("batch_size", batchSize);
-        fields.put("blas", r.blas());
-        fields.put("diverged", r.diverged());
-        fields.put("java", Runtime.version().toString());
-        final List<Map<String, Object>> evaluations = new ArrayList<>();
-        for (final Evaluation e : r.evaluations())
-        {
-            final Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("steps", e.steps());
-            row.put("train_loss", e.trainLoss());
-            row.put("test_loss", e.testLoss());
-            row.put("test_accuracy", e.testAccuracy());
-            row.put("samples_per_s", e.samplesPerSecond());
-            row.put("elapsed_s", e.elapsedSeconds());
-            evaluations.add(row);
-        }
-        fields.put("evaluations", evaluations);
-        return fields;
     }
 }

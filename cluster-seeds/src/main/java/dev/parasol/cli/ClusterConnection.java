@@ -3,6 +3,7 @@ package dev.parasol.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.parasol.actors.cluster.ActorSystems;
 import dev.parasol.actors.cluster.ClusterRuntime;
 import dev.parasol.actors.jobapi.ParasolClient;
 import dev.parasol.node.HostPort;
@@ -12,9 +13,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A command-line client's link to a running cluster: a short-lived member with the {@code client} role that joins
@@ -82,17 +80,8 @@ final class ClusterConnection implements AutoCloseable
         // Coordinated shutdown leaves the cluster and waits until the others saw it go, then stops the system, so
         // the members do not log a dropped connection for every client that came and went.
         CoordinatedShutdown.get(system).run(CoordinatedShutdown.clusterLeavingReason());
-        try
-        {
-            system.getWhenTerminated().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        catch (final ExecutionException | TimeoutException ex)
-        {
-            // The process ends anyway; the cluster's failure detector removes a client that did not leave.
-        }
+        // If it takes longer, the process ends anyway; the cluster's failure detector removes a client that did not
+        // leave.
+        ActorSystems.awaitTermination(system, LEAVE_TIMEOUT);
     }
 }

@@ -8,8 +8,6 @@ import dev.parasol.actors.jobapi.JobStatus;
 import dev.parasol.actors.local.LocalParasol;
 import dev.parasol.engine.data.FashionMnist;
 import dev.parasol.engine.linalg.MatrixKernels;
-import dev.parasol.engine.model.KeyRange;
-import dev.parasol.wire.DenseEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,7 +68,8 @@ final class TrainCommand implements Callable<Integer>
 
         // The term must hold the largest message (a dense range) and, as Aeron requires, at least one MTU per eighth.
         final DataPlaneContext dataPlane = new DataPlaneContext().termLength(Math.max(
-            DataPlaneConfiguration.TERM_LENGTH_DEFAULT, DataPlaneContext.termLengthFor(largestDenseMessage(jobSpec))));
+            DataPlaneConfiguration.TERM_LENGTH_DEFAULT, DataPlaneContext.termLengthFor(
+                JobSpec.largestDenseMessageBytes(jobSpec.workload(), jobSpec.shards()))));
         try (LocalParasol parasol = LocalParasol.start(dataPlane, Math.max(workerSlots, jobSpec.workers()),
             ConfigFactory.parseString("pekko.loglevel = WARNING")))
         {
@@ -83,15 +82,5 @@ final class TrainCommand implements Callable<Integer>
             progress.finish();
             return JobOutcome.print(out, status, report);
         }
-    }
-
-    private static int largestDenseMessage(final JobSpec jobSpec)
-    {
-        int largest = 0;
-        for (final KeyRange range : jobSpec.workload().create(1).layout().split(jobSpec.shards()))
-        {
-            largest = Math.max(largest, DenseEncoder.length(range.length()));
-        }
-        return largest;
     }
 }

@@ -1,5 +1,6 @@
 package dev.parasol.node;
 
+import dev.parasol.actors.cluster.ActorSystems;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.exceptions.ConfigurationException;
 import org.agrona.CloseHelper;
@@ -25,9 +26,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -260,16 +258,7 @@ public final class ParasolNode implements AutoCloseable
     private static void terminate(final ActorSystem<?> system)
     {
         system.terminate();
-        try
-        {
-            system.getWhenTerminated().toCompletableFuture()
-                .get(TERMINATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        catch (final ExecutionException | TimeoutException ex)
+        if (!ActorSystems.awaitTermination(system, TERMINATION_TIMEOUT))
         {
             LOG.warn("the actor system did not terminate within {}; releasing the data plane anyway",
                 TERMINATION_TIMEOUT);

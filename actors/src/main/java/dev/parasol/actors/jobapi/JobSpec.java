@@ -8,6 +8,7 @@ import dev.parasol.actors.scheduler.SyncPolicy;
 import dev.parasol.engine.compress.CompressorSpec;
 import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.optim.OptimiserConfig;
+import dev.parasol.wire.DenseEncoder;
 import dev.parasol.wire.HeaderDescriptor;
 
 import java.nio.file.Path;
@@ -310,6 +311,21 @@ public record JobSpec(
     }
 
     /**
+     * Get the size of the largest message a job of this workload and shard count can send: a dense update of its
+     * longest key range. A data plane carrying the job needs a term length whose largest message holds it.
+     *
+     * @param workload the model.
+     * @param shards   how many key ranges it is cut into.
+     * @return the message length in bytes.
+     */
+    public static int largestDenseMessageBytes(final Workload workload, final int shards)
+    {
+        // ParameterLayout.split gives the first (parameters % shards) ranges one key more: the longest is the ceiling.
+        final int longestRange = (workload.parameterCount() + shards - 1) / shards;
+        return DenseEncoder.length(longestRange);
+    }
+
+    /**
      * Get the optimiser configuration of the shards: this spec's method and learning rate, the engine's defaults
      * for the rest.
      *
@@ -474,7 +490,7 @@ public record JobSpec(
             return;
         }
         final long longestRange = (parameters + (long)shards - 1) / shards;
-        final long messageBytes = HeaderDescriptor.HEADER_LENGTH + 4L * longestRange;
+        final long messageBytes = largestDenseMessageBytes(workload, shards);
         if (messageBytes > MAX_DENSE_MESSAGE_BYTES)
         {
             final long perShard = (MAX_DENSE_MESSAGE_BYTES - HeaderDescriptor.HEADER_LENGTH) / 4;

@@ -2,6 +2,7 @@ package dev.parasol.actors.local;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.parasol.actors.cluster.ActorSystems;
 import dev.parasol.actors.cluster.ClusterRuntime;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.DataPlaneContext;
@@ -15,9 +16,6 @@ import org.apache.pekko.cluster.typed.Join;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Parasol in one JVM: an embedded media driver and an actor system that joins itself as a one-node cluster with the
@@ -122,19 +120,8 @@ public final class LocalParasol implements AutoCloseable
     {
         runtime.close();
         system.terminate();
-        try
-        {
-            system.getWhenTerminated().toCompletableFuture()
-                .get(TERMINATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        catch (final ExecutionException | TimeoutException ex)
-        {
-            // Still release Aeron: a stuck actor system must not leave the media driver's files behind.
-        }
+        // Aeron is released even if the system is stuck: it must not leave the media driver's files behind.
+        ActorSystems.awaitTermination(system, TERMINATION_TIMEOUT);
         CloseHelper.quietClose(dataPlane);
     }
 }

@@ -10,14 +10,12 @@ import dev.parasol.actors.jobapi.ParasolClient;
 import dev.parasol.actors.local.LocalParasol;
 import dev.parasol.engine.data.FashionMnist;
 import dev.parasol.engine.linalg.MatrixKernels;
-import dev.parasol.engine.model.KeyRange;
 import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.optim.OptimiserConfig;
 import dev.parasol.engine.train.BaselineConfig;
+import dev.parasol.engine.train.BaselineReport;
 import dev.parasol.engine.train.BaselineResult;
 import dev.parasol.engine.train.BaselineTrainer;
-import dev.parasol.engine.train.Evaluation;
-import dev.parasol.wire.DenseEncoder;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -236,7 +234,7 @@ public final class BenchRunner
             final BaselineResult result = new BaselineTrainer(config, kernels.describe())
                 .train(data.train(), data.test(), (e) -> {});
             run = new RunRecord(rep, result.diverged() ? "DIVERGED" : RunRecord.SUCCEEDED, null,
-                baselineFields(result, config), result.wallSeconds());
+                BaselineReport.fields(result, config), result.wallSeconds());
         }
         catch (final RuntimeException ex)
         {
@@ -358,44 +356,6 @@ public final class BenchRunner
         log.flush();
     }
 
-    private Map<String, Object> baselineFields(final BaselineResult r, final BaselineConfig config)
-    {
-        final Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("workload", r.workloadName());
-        fields.put("mode", "baseline");
-        fields.put("epochs", r.epochs());
-        fields.put("final_test_accuracy", r.finalTestAccuracy());
-        fields.put("final_test_loss", r.finalTestLoss());
-        fields.put("time_to_target_s", r.timeToTargetSeconds());
-        fields.put("target_accuracy", r.targetAccuracy());
-        fields.put("target_reached", r.targetReached());
-        fields.put("samples_per_s", r.samplesPerSecond());
-        fields.put("wall_s", r.wallSeconds());
-        fields.put("parameters", r.parameters());
-        fields.put("steps", r.steps());
-        fields.put("samples", r.samples());
-        fields.put("threads", r.threads());
-        fields.put("seed", seed);
-        fields.put("optimizer", config.optimiser().toString());
-        fields.put("learning_rate", config.optimiser().learningRate());
-        fields.put("batch_size", config.batchSize());
-        fields.put("blas", r.blas());
-        fields.put("diverged", r.diverged());
-        final List<Map<String, Object>> evaluations = new ArrayList<>();
-        for (final Evaluation e : r.evaluations())
-        {
-            final Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("steps", e.steps());
-            row.put("test_accuracy", e.testAccuracy());
-            row.put("test_loss", e.testLoss());
-            row.put("elapsed_s", e.elapsedSeconds());
-            evaluations.add(row);
-        }
-        fields.put("evaluations", evaluations);
-        return fields;
-    }
-
     private static int baselineIndex(final List<BaselineCase> baselines, final BenchCase benchCase)
     {
         for (int b = 0; b < baselines.size(); b++)
@@ -413,10 +373,7 @@ public final class BenchRunner
         int largest = 0;
         for (final BenchCase c : suite.cases())
         {
-            for (final KeyRange range : c.workload().create(1).layout().split(c.shards()))
-            {
-                largest = Math.max(largest, DenseEncoder.length(range.length()));
-            }
+            largest = Math.max(largest, JobSpec.largestDenseMessageBytes(c.workload(), c.shards()));
         }
         return largest;
     }
