@@ -107,6 +107,17 @@ class MultiProcessClusterTest
         assertEquals(sent, json.get("updates_applied").asLong() + json.get("updates_dropped_stale").asLong(),
             () -> "every update sent is applied or dropped as stale: " + json);
         assertEquals(0, json.get("messages_rejected").asLong(), json::toString);
+        // Cluster Sharding placed the shards on ps nodes, the host placed workers on worker nodes.
+        assertEquals("cluster", json.get("mode").asText(), json::toString);
+        final String psNodes = "127.0.0.1:" + control[0] + " 127.0.0.1:" + control[1];
+        final String workerNodes = "127.0.0.1:" + control[1] + " 127.0.0.1:" + control[2];
+        final JsonNode placement = json.get("placement");
+        for (final String part : List.of("shard 0", "shard 1", "worker 0", "worker 1"))
+        {
+            final String node = placement.path(part).asText("(missing)");
+            assertTrue((part.startsWith("shard") ? psNodes : workerNodes).contains(node),
+                () -> part + " ran on " + node + ": " + placement);
+        }
         assertTrue(Files.isRegularFile(dir.resolve("job/model.safetensors")),
             "the coordinator's process saved the model where the client asked");
         final String clientOutput = Files.readString(client.log(), StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import dev.parasol.actors.dataplane.AgentThreadingMode;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.DynamicAgentRunner;
 import dev.parasol.actors.host.NodeHost;
+import dev.parasol.actors.host.ShardEntity;
 import dev.parasol.actors.job.JobRunnerLauncher;
 import dev.parasol.actors.job.NodeResources;
 import dev.parasol.actors.jobapi.JobManager;
@@ -31,8 +32,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * What a cluster node runs, by role: {@code coordinator} nodes may host the job manager, a cluster singleton (so it
  * moves when its node leaves), and every node gets a proxy to it; {@code ps} and {@code worker} nodes run a
- * {@link NodeHost} with the node's data plane and shard thread, through which job runners place shards, workers and
- * evaluators. A node with neither ps nor worker needs no data plane. Local mode is this with every role on one node.
+ * {@link NodeHost} with the node's data plane and shard thread, which builds the job parts placed on the node;
+ * {@code ps} nodes also host the Cluster Sharding entities of parameter-server shards ({@link ShardEntity}), which
+ * every other member reaches through a proxy. A node with neither ps nor worker needs no data plane. Local mode is
+ * this with every role on one node.
  */
 public final class ClusterRuntime implements AutoCloseable
 {
@@ -98,6 +101,9 @@ public final class ClusterRuntime implements AutoCloseable
                 NodeHost.create(new NodeResources(dataPlane, shardRunner, dataDir), roles), "node-host",
                 Props.empty());
         }
+        // Every member registers the shard entities: ps nodes as their hosts, the others as proxies, through which
+        // a job runner on a coordinator reaches the shards of its job.
+        ShardEntity.init(system, roles.contains(NodeHost.PS_ROLE) ? host : null);
         return new ClusterRuntime(system, manager, shardRunner, host);
     }
 

@@ -18,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
 /**
@@ -40,6 +42,7 @@ final class JobMetrics
     private final int trainSize;
     private final KeyRange[] ranges;
     private final String blas;
+    private final Map<String, String> placement;
     private final Map<Integer, WorkerTelemetry.Snapshot> workers = new LinkedHashMap<>();
     private final ShardStatistics[] shardStatistics;
     private final List<Map<String, Object>> evaluations = new ArrayList<>();
@@ -54,8 +57,15 @@ final class JobMetrics
     private long lastProgressSamples;
     private long lastProgressNs;
 
-    JobMetrics(final String jobId, final JobSpec spec, final int trainSize, final KeyRange[] ranges, final String blas)
+    JobMetrics(
+        final String jobId,
+        final JobSpec spec,
+        final int trainSize,
+        final KeyRange[] ranges,
+        final String blas,
+        final Map<String, String> placement)
     {
+        this.placement = Map.copyOf(placement);
         this.jobId = jobId;
         this.spec = spec;
         this.trainSize = trainSize;
@@ -330,7 +340,9 @@ final class JobMetrics
         final long[] staleness = staleness();
         final Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("job_id", jobId);
-        fields.put("mode", "local");
+        // Local when every part ran on one node (local mode, or a one-node cluster), else cluster.
+        fields.put("mode", new HashSet<>(placement.values()).size() <= 1 ? "local" : "cluster");
+        fields.put("placement", new TreeMap<>(placement));
         fields.put("workload", spec.workload().name());
         fields.put("epochs", epoch());
         fields.put("final_test_accuracy", lastAccuracy);

@@ -2,6 +2,7 @@ package dev.parasol.actors.job;
 
 import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.host.NodeHost;
+import dev.parasol.actors.host.ShardEntity;
 import dev.parasol.actors.jobapi.JobManager;
 import dev.parasol.actors.jobapi.JobRunnerCommand;
 import dev.parasol.actors.jobapi.JobSpec;
@@ -14,6 +15,7 @@ import dev.parasol.actors.worker.Evaluator;
 import dev.parasol.actors.worker.Worker;
 import dev.parasol.actors.worker.WorkerTelemetry;
 import dev.parasol.engine.model.KeyRange;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -22,6 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.Cluster;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -29,7 +33,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Runs one job: finds the nodes that host shards and workers, places the shards, then the workers and the
@@ -147,11 +153,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private final List<ActorRef<NodeHost.Command>> psHosts = new ArrayList<>();
     private final List<ActorRef<NodeHost.Command>> workerHosts = new ArrayList<>();
-    private final ActorRef<PsShard.Command>[] shards;
+    private final EntityRef<PsShard.Command>[] shards;
     private final Endpoint[] shardEndpoints;
     private final ActorRef<Worker.Command>[] workers;
     private final Endpoint[] workerEndpoints;
     private final int[] workerExamples;
+    private final Map<String, String> placement = new TreeMap<>();
     private JobMetrics metrics;
     private ActorRef<Evaluator.Command> evaluator;
     private Endpoint evaluatorEndpoint;
@@ -182,7 +189,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.wireJobId = new SecureRandom().nextLong();
         this.ranges = spec.workload().create(1).layout().split(spec.shards());
         this.model = new ModelAssembly(spec.workload().create(1).layout());
-        this.shards = new ActorRef[ranges.length];
+        this.shards = new EntityRef[ranges.length];
         this.shardEndpoints = new Endpoint[ranges.length];
         this.workers = new ActorRef[spec.workers()];
         this.workerEndpoints = new Endpoint[spec.workers()];
@@ -271,8 +278,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         final ActorRef<PsShard.Ready> readyTo = getContext().messageAdapter(PsShard.Ready.class, ShardReady::new);
         for (final KeyRange range : ranges)
         {
-            psHosts.get(range.shard() % psHosts.size()).tell(new NodeHost.HostShard(
-                jobId, wireJobId, spec, range.shard(), readyTo, placementFailures()));
+            // Cluster Sharding picks the ps node; the entity keeps the address of the shard wherever it lives.
+            final EntityRef<PsShard.Command> shard = ShardEntity.ref(getContext().getSystem(), jobId, range.shard());
+            shard.tell(new ShardEntity.Start(jobId, wireJobId, spec, range.shard(), readyTo, placementFailures()));
+            shards[range.shard()] = shard;
         }
         pending = ranges.length;
     }
@@ -286,7 +295,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
         final PsShard.Ready ready = message.ready();
         shardEndpoints[ready.shard()] = ready.endpoint();
-        shards[ready.shard()] = watched(ready.shardRef(), "shard " + ready.shard());
+        watched(ready.shardRef(), "shard " + ready.shard());
         if (--pending == 0)
         {
             startWorkers();
@@ -297,7 +306,17 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private <T> ActorRef<T> watched(final ActorRef<T> participant, final String name)
     {
         getContext().watchWith(participant, new ParticipantTerminated(name));
+        placement.put(name, nodeOf(participant));
         return participant;
+    }
+
+    private String nodeOf(final ActorRef<?> participant)
+    {
+        final Address address = participant.path().address();
+        // A part on this node has a local address without host and port; name the node as the others see it.
+        final Address node = address.hasGlobalScope() ? address :
+            Cluster.get(getContext().getSystem()).selfMember().address();
+        return node.getHost().orElse("local") + ":" + node.getPort().map(String::valueOf).orElse("0");
     }
 
     private void startWorkers()
@@ -343,7 +362,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             endpoints.add(evaluatorEndpoint);
             final ActorRef<PsShard.Connected> connectedTo =
                 getContext().messageAdapter(PsShard.Connected.class, ShardConnected::new);
-            for (final ActorRef<PsShard.Command> shard : shards)
+            for (final EntityRef<PsShard.Command> shard : shards)
             {
                 shard.tell(new PsShard.Connect(List.copyOf(endpoints), connectedTo));
             }
@@ -378,7 +397,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             trainSize += examples;
         }
-        metrics = new JobMetrics(jobId, spec, trainSize, ranges, blas);
+        placement.put("job runner", nodeOf(getContext().getSelf()));
+        metrics = new JobMetrics(jobId, spec, trainSize, ranges, blas, placement);
         final long samplesPerEvaluation = Math.max(1, Math.round(spec.evalInterval() * trainSize));
         final SchedulerSettings settings = SchedulerSettings.defaults()
             .withProgressListener(getContext().messageAdapter(SchedulerProgress.class, FromScheduler::new))
@@ -489,7 +509,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         final ActorRef<ShardStatistics> statisticsTo =
             getContext().messageAdapter(ShardStatistics.class, ShardStatisticsReceived::new);
-        for (final ActorRef<PsShard.Command> shard : shards)
+        for (final EntityRef<PsShard.Command> shard : shards)
         {
             shard.tell(new PsShard.GetStatistics(statisticsTo));
         }
@@ -625,7 +645,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             }
         }
         final ActorRef<PsShard.Stopped> ignoredShards = getContext().getSystem().ignoreRef();
-        for (final ActorRef<PsShard.Command> shard : shards)
+        for (final EntityRef<PsShard.Command> shard : shards)
         {
             if (shard != null)
             {
@@ -681,7 +701,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         phase = Phase.STOPPING_SHARDS;
         final ActorRef<PsShard.Stopped> stoppedTo =
             getContext().messageAdapter(PsShard.Stopped.class, ShardStopped::new);
-        for (final ActorRef<PsShard.Command> shard : shards)
+        for (final EntityRef<PsShard.Command> shard : shards)
         {
             shard.tell(new PsShard.Stop(stoppedTo));
         }

@@ -31,7 +31,8 @@ class JobMetricsTest
             .checkpointDir(dir).build();
         final ParameterLayout layout = Workload.W1.create(1).layout();
         final KeyRange[] ranges = layout.split(2);
-        final JobMetrics metrics = new JobMetrics("job-1", spec, 1_000, ranges, "test-blas");
+        final JobMetrics metrics = new JobMetrics(
+            "job-1", spec, 1_000, ranges, "test-blas", Map.of("shard 0", "127.0.0.1:2552"));
         metrics.start();
         metrics.onWorkerTelemetry(0, snapshot(0, 10, 640, 20, 1, 2_000));
         metrics.onWorkerTelemetry(1, snapshot(1, 12, 768, 24, 0, 3_000));
