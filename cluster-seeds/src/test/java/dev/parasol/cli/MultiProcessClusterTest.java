@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * SIGTERM and then forcibly, whether the test passes or fails, and the test checks that none is left; a JVM
  * shutdown hook kills whatever a killed test run could not stop.
  */
-@Timeout(180)
+@Timeout(240)
 class MultiProcessClusterTest
 {
     private static final String UP_LINE = "is Up in the cluster";
@@ -87,7 +87,7 @@ class MultiProcessClusterTest
         awaitUp(worker);
 
         final Path report = dir.resolve("report.json");
-        final Started client = start("client", "-Xmx512m", "submit", "--contact", seed,
+        final Started client = start("client", "-Xmx512m", List.of(), "submit", "--contact", seed,
             "--workload", "W1", "--workers", "2", "--shards", "2", "--sync", "ssp:2", "--compress", "topk:0.01",
             "--epochs", "15", "--data-dir", DATA.toString(), "--checkpoint-dir", dir.resolve("job").toString(),
             "--follow", "--report", report.toString(), "--timeout", Long.toString(JOB_TIMEOUT.toSeconds()));
@@ -122,6 +122,76 @@ class MultiProcessClusterTest
             "the coordinator's process saved the model where the client asked");
         final String clientOutput = Files.readString(client.log(), StandardCharsets.UTF_8);
         assertTrue(clientOutput.contains("time to target"), clientOutput);
+    }
+
+    @Test
+    void shouldReplaceAWorkerAndReachTheTargetWhenItsNodeIsKilled() throws Exception
+    {
+        assumeTrue(Files.isRegularFile(DATA.resolve(FashionMnist.TRAIN_IMAGES + ".gz")),
+            "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist");
+        final int[] control = freeTcpPorts(3);
+        final int[] data = freeUdpPorts(3);
+        final String seed = "127.0.0.1:" + control[0];
+        // A killed node is downed after it is unreachable for stable-after; shortened so the test waits less.
+        final String fastDowning = "-Dpekko.cluster.split-brain-resolver.stable-after=4s";
+
+        final Started coordinator = startNode("node-1", "coordinator,ps", control[0], data[0], seed, fastDowning);
+        awaitUp(coordinator);
+        final Started survivor = startNode("node-2", "ps,worker", control[1], data[1], seed, fastDowning);
+        final Started victim = startNode("node-3", "worker", control[2], data[2], seed, fastDowning);
+        awaitUp(survivor);
+        awaitUp(victim);
+
+        final Path report = dir.resolve("report.json");
+        // The client is a member too (and may be the leader, which takes the resolver's decisions): every member
+        // must run the same downing settings.
+        final Started client = start("client", "-Xmx512m", List.of(fastDowning), "submit", "--contact", seed,
+            "--workload", "W1", "--workers", "2", "--shards", "2", "--sync", "ssp:2", "--compress", "topk:0.01",
+            "--epochs", "30", "--data-dir", DATA.toString(), "--checkpoint-dir", dir.resolve("job").toString(),
+            "--follow", "--report", report.toString(), "--timeout", Long.toString(JOB_TIMEOUT.toSeconds()));
+        // The first progress line: the workers train (W1 reaches its target some seconds later).
+        awaitLine(client, "] epoch ");
+        victim.process().destroyForcibly();
+        assertTrue(victim.process().waitFor(10, TimeUnit.SECONDS), "node-3 did not die on SIGKILL");
+        started.remove(victim);
+        LIVE.remove(victim.process());
+        final Matcher aeron = AERON_DIRECTORY.matcher(Files.readString(victim.log(), StandardCharsets.UTF_8));
+        if (aeron.find())
+        {
+            deleteRecursively(Path.of(aeron.group(1)));
+        }
+
+        if (!client.process().waitFor(JOB_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS))
+        {
+            fail("the client did not finish within " + JOB_TIMEOUT + ":\n" + describeAll());
+        }
+        assertEquals(0, client.process().exitValue(), this::describeAll);
+        final JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertTrue(json.get("target_reached").asBoolean(), () -> "W1 did not reach its target: " + json);
+        assertTrue(json.get("warnings").toString().contains("was lost"), json::toString);
+        // Every worker now runs on the surviving worker node.
+        final String survivorNode = "127.0.0.1:" + control[1];
+        assertEquals(survivorNode, json.get("placement").path("worker 0").asText(), json::toString);
+        assertEquals(survivorNode, json.get("placement").path("worker 1").asText(), json::toString);
+        // Nothing acknowledged is lost: every update a worker reported sent was applied or dropped as stale. The
+        // lost worker's last second of pushes may be missing from "sent" (its last telemetry), never from the
+        // shards' counts, so applied + stale may exceed sent but never fall short of it.
+        final long sent = json.get("updates_sent").asLong();
+        final long accounted = json.get("updates_applied").asLong() + json.get("updates_dropped_stale").asLong();
+        assertTrue(accounted >= sent && sent > 0, json::toString);
+    }
+
+    private void awaitLine(final Started node, final String text) throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
+        while (!Files.readString(node.log(), StandardCharsets.UTF_8).contains(text))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail(node.name() + " did not log '" + text + "' within " + UP_TIMEOUT + ":\n" + describeAll());
+            }
+            Thread.sleep(100);
+        }
     }
 
     @AfterEach
@@ -182,23 +252,30 @@ class MultiProcessClusterTest
     }
 
     private Started startNode(
-        final String name, final String roles, final int controlPort, final int dataPort, final String seed)
+        final String name,
+        final String roles,
+        final int controlPort,
+        final int dataPort,
+        final String seed,
+        final String... jvmOptions)
         throws IOException
     {
         // Worker slots are fixed so that the job fits the coordinator's job manager on a machine of any size.
-        return start(name, "-Xmx1g", "node", "--roles", roles, "--bind", "127.0.0.1:" + controlPort,
-            "--seeds", seed, "--data-bind", "127.0.0.1:" + dataPort, "--worker-slots", "4");
+        return start(name, "-Xmx1g", List.of(jvmOptions), "node", "--roles", roles,
+            "--bind", "127.0.0.1:" + controlPort, "--seeds", seed, "--data-bind", "127.0.0.1:" + dataPort,
+            "--worker-slots", "4");
     }
 
-    private Started start(final String name, final String heap, final String... args) throws IOException
+    private Started start(final String name, final String heap, final List<String> jvmOptions, final String... args)
+        throws IOException
     {
         final List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "--add-modules", "jdk.incubator.vector",
-            "-XX:+UseParallelGC", heap,
-            "-cp", System.getProperty("java.class.path"),
-            ParasolCommand.class.getName()));
+            "-XX:+UseParallelGC", heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ParasolCommand.class.getName()));
         command.addAll(List.of(args));
         final Path log = dir.resolve(name + ".log");
         final ProcessBuilder builder = new ProcessBuilder(command)

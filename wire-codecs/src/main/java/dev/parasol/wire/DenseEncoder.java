@@ -21,7 +21,8 @@ public final class DenseEncoder
      * Get the exact length of a dense message, to size a buffer or an Aeron {@code BufferClaim}.
      *
      * @param count number of coordinates.
-     * @return the message length in bytes.
+     * @return the message length in bytes, without the authentication trailer: a signing sender adds
+     * {@link MessageHeaderEncoder#trailerLength()}.
      * @throws CodecException if count is negative or the message would exceed 2^31 - 1 bytes.
      */
     public static int length(final int count)
@@ -39,7 +40,8 @@ public final class DenseEncoder
      * @param values the source array.
      * @param from   index of the first value in the source array.
      * @param count  number of values.
-     * @return the length of the message written, equal to {@link #length(int)}.
+     * @return the length of the message written, equal to {@link #length(int)} plus
+     * {@link MessageHeaderEncoder#trailerLength()}.
      * @throws CodecException before writing anything, if a value is not finite, the slice or key range does not
      *                        match count, or the buffer is too small.
      */

@@ -13,7 +13,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *   4  uint8  format version   {@value #FORMAT_VERSION}
  *   5  uint8  message type     {@link MessageType#code()}
  *   6  uint8  encoding         {@link Encoding#code()}
- *   7  uint8  flags            reserved, zero
+ *   7  uint8  flags            bit 0 {@link #FLAG_AUTHENTICATED}; bits 1 to 7 reserved, zero
  *   8  int64  job id
  *  16  int64  sequence
  *  24  int64  base version
@@ -25,9 +25,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  56  int32  element count    entries (sparse) or coordinates (dense, quantised, sign)
  *  60  int32  block size       coordinates per scale (quantised, sign), zero otherwise
  *  64  int32  payload length   bytes after the header
- *  68  int32  checksum         CRC32C of bytes [0, 68) then of the payload
- *  72         payload
+ *  68  int32  checksum         CRC32C of bytes [0, 68), the payload, then the trailer
+ *  72         payload          payload length bytes
+ *             trailer          {@value MessageAuthenticator#TAG_LENGTH}-byte tag when {@link #FLAG_AUTHENTICATED}
+ *                              is set ({@link MessageAuthenticator}), nothing otherwise
  * </pre>
+ * The payload length does not count the trailer, so every payload rule reads the same with and without it.
  * The accessors are package-private and unchecked: only {@link MessageHeaderDecoder} reads untrusted bytes, after
  * checking the bounds itself.
  */
@@ -48,6 +51,11 @@ public final class HeaderDescriptor
      */
     public static final int FORMAT_VERSION = 1;
 
+    /**
+     * Flag bit set when a {@value MessageAuthenticator#TAG_LENGTH}-byte authentication tag follows the payload.
+     */
+    public static final int FLAG_AUTHENTICATED = 0x01;
+
     private static final int MAGIC_OFFSET = 0;
     private static final int FORMAT_VERSION_OFFSET = 4;
     private static final int MESSAGE_TYPE_OFFSET = 5;
@@ -64,7 +72,7 @@ public final class HeaderDescriptor
     private static final int ELEMENT_COUNT_OFFSET = 56;
     private static final int BLOCK_SIZE_OFFSET = 60;
     private static final int PAYLOAD_LENGTH_OFFSET = 64;
-    private static final int CHECKSUM_OFFSET = 68;
+    static final int CHECKSUM_OFFSET = 68;
 
     private HeaderDescriptor()
     {
@@ -156,16 +164,45 @@ public final class HeaderDescriptor
     }
 
     /**
-     * Compute the CRC32C that covers a message: the header up to the checksum field, then the payload. The
-     * checksum field itself and nothing past the payload is covered.
+     * Compute the CRC32C of a message without a trailer: the header up to the checksum field, then the payload.
      */
     static int computeChecksum(
         final Crc32cChecksum crc, final DirectBuffer buffer, final int offset, final int payloadLength)
     {
+        return computeChecksum(crc, buffer, offset, payloadLength, 0);
+    }
+
+    /**
+     * Compute the CRC32C that covers a message: the header up to the checksum field, then the payload and the
+     * trailer, which follow each other. Every byte of the message but the checksum field itself is covered.
+     */
+    static int computeChecksum(
+        final Crc32cChecksum crc,
+        final DirectBuffer buffer,
+        final int offset,
+        final int payloadLength,
+        final int trailerLength)
+    {
         crc.reset();
         crc.update(buffer, offset, CHECKSUM_OFFSET);
-        crc.update(buffer, offset + HEADER_LENGTH, payloadLength);
+        crc.update(buffer, offset + HEADER_LENGTH, payloadLength + trailerLength);
         return crc.value();
+    }
+
+    /**
+     * Length of the trailer that a flags byte announces.
+     */
+    static int trailerLength(final int flags)
+    {
+        return (flags & FLAG_AUTHENTICATED) != 0 ? MessageAuthenticator.TAG_LENGTH : 0;
+    }
+
+    /**
+     * Offset of the trailer, right after the payload.
+     */
+    static int trailerOffset(final int offset, final int payloadLength)
+    {
+        return offset + HEADER_LENGTH + payloadLength;
     }
 
     static void putChecksum(final MutableDirectBuffer buffer, final int offset, final int checksum)
@@ -174,8 +211,8 @@ public final class HeaderDescriptor
     }
 
     /**
-     * Write every header field; the checksum is written as zero and set by {@link #putChecksum} once the payload
-     * is in place.
+     * Write every header field, with {@link #FLAG_AUTHENTICATED} set when the fields carry an authenticator; the
+     * checksum is written as zero and set by {@link #putChecksum} once the payload and trailer are in place.
      */
     static void putHeader(
         final MutableDirectBuffer buffer,
@@ -190,7 +227,7 @@ public final class HeaderDescriptor
         buffer.putByte(offset + FORMAT_VERSION_OFFSET, (byte)FORMAT_VERSION);
         buffer.putByte(offset + MESSAGE_TYPE_OFFSET, (byte)fields.messageType().code());
         buffer.putByte(offset + ENCODING_OFFSET, (byte)encoding.code());
-        buffer.putByte(offset + FLAGS_OFFSET, (byte)0);
+        buffer.putByte(offset + FLAGS_OFFSET, (byte)(null != fields.authenticator() ? FLAG_AUTHENTICATED : 0));
         buffer.putLong(offset + JOB_ID_OFFSET, fields.jobId(), LITTLE_ENDIAN);
         buffer.putLong(offset + SEQUENCE_OFFSET, fields.sequence(), LITTLE_ENDIAN);
         buffer.putLong(offset + BASE_VERSION_OFFSET, fields.baseVersion(), LITTLE_ENDIAN);

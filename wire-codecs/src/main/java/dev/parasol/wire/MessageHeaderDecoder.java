@@ -3,16 +3,27 @@ package dev.parasol.wire;
 import org.agrona.DirectBuffer;
 
 /**
- * Validates the frame, checksum and header of a received message and holds a copy of its fields for the payload
- * decoders ({@link DenseDecoder}, {@link SparseDecoder}, {@link QuantizedDecoder}, {@link SignDecoder}) and the
- * caller.
+ * Validates the frame, checksum, authentication tag and header of a received message and holds a copy of its fields
+ * for the payload decoders ({@link DenseDecoder}, {@link SparseDecoder}, {@link QuantizedDecoder},
+ * {@link SignDecoder}) and the caller.
  * <p>
  * The bytes are untrusted. {@link #wrap(DirectBuffer, int, int)} checks, in this order: that offset and length lie
  * inside the buffer and hold a header ({@link RejectReason#TRUNCATED}), the magic, the format version, that the
- * payload length matches the bytes given exactly, the CRC32C, then the type, encoding, flags, key range, element
- * count, block size and the payload length the encoding implies. Every bound is checked before the read it
- * protects; nothing is read outside {@code [offset, offset + length)} and nothing is allocated. The fields are
- * copied out once, so later reads of the getters never touch the buffer.
+ * payload length plus the trailer that the flags announce matches the bytes given exactly, the CRC32C, the
+ * authentication, then the type, encoding, flags, key range, element count, block size and the payload length the
+ * encoding implies. Every bound is checked before the read it protects; nothing is read outside
+ * {@code [offset, offset + length)} and nothing is allocated. The fields are copied out once the message is
+ * authenticated, so later reads of the getters never touch the buffer and never show a field of a forgery.
+ * <p>
+ * <b>Authentication.</b> With an {@link #authenticator(MessageAuthenticator)} set (the job's key), a message must
+ * carry {@link HeaderDescriptor#FLAG_AUTHENTICATED} ({@link RejectReason#UNAUTHENTICATED} otherwise) and a trailer
+ * holding its tag under that key ({@link RejectReason#BAD_TAG} otherwise). The tag covers every header field,
+ * job id, sequence and flags included, and the payload, so a message cannot be altered, moved to another job or
+ * stripped of its tag. It cannot stop a verbatim replay: a replay is a message the receiver already had, with the
+ * same worker, shard and sequence, which the shard's per-worker sequence check drops as a duplicate. Without an
+ * authenticator (the default) unsigned messages are read as before authentication existed, and signed ones are
+ * rejected ({@link RejectReason#UNEXPECTED_TAG}): a receiver that lacks the key its sender holds is misconfigured,
+ * and accepting bytes it cannot check would hide that.
  * <p>
  * {@link #checkRecipient(long, int, int)} then checks the message is for the receiver: its job, and a key range
  * inside the one the receiver owns. A rejection by either is sticky: payload decoders return it rather than read.
@@ -22,6 +33,7 @@ import org.agrona.DirectBuffer;
 public final class MessageHeaderDecoder
 {
     private final Crc32cChecksum checksum = new Crc32cChecksum();
+    private MessageAuthenticator authenticator;
     private DirectBuffer buffer;
     private int offset;
     private RejectReason reason = RejectReason.TRUNCATED;
@@ -38,6 +50,7 @@ public final class MessageHeaderDecoder
     private int elementCount;
     private int blockSize;
     private int payloadLength;
+    private int trailerLength;
     private int flags;
 
     /**
@@ -56,10 +69,37 @@ public final class MessageHeaderDecoder
         RejectReason result = checkFrame(buffer, offset, length);
         if (result == RejectReason.NONE)
         {
+            result = checkAuthentication(buffer, offset);
+        }
+        if (result == RejectReason.NONE)
+        {
+            copyFields(buffer, offset);
             result = checkFields();
         }
         reason = result;
         return result;
+    }
+
+    /**
+     * Set the authenticator that every message must pass from now on, or null to read unsigned messages only.
+     *
+     * @param authenticator the job's authenticator, owned by this thread, or null.
+     * @return this for a fluent API.
+     */
+    public MessageHeaderDecoder authenticator(final MessageAuthenticator authenticator)
+    {
+        this.authenticator = authenticator;
+        return this;
+    }
+
+    /**
+     * Get the authenticator that messages must pass.
+     *
+     * @return the authenticator, or null when only unsigned messages are read.
+     */
+    public MessageAuthenticator authenticator()
+    {
+        return authenticator;
     }
 
     /**
@@ -295,13 +335,34 @@ public final class MessageHeaderDecoder
     }
 
     /**
+     * Get the length of the authentication trailer after the payload.
+     *
+     * @return {@link MessageAuthenticator#TAG_LENGTH} for an authenticated message, otherwise 0.
+     */
+    public int trailerLength()
+    {
+        return trailerLength;
+    }
+
+    /**
+     * Get whether the last message wrapped carried a tag that verified under the authenticator's key; its later
+     * rules may still have failed, which {@link #reason()} tells.
+     *
+     * @return true if the message carried a valid tag, false if it was unsigned or rejected before the tag held.
+     */
+    public boolean isAuthenticated()
+    {
+        return trailerLength != 0;
+    }
+
+    /**
      * Get the length of the whole message in bytes.
      *
-     * @return the header length plus the payload length.
+     * @return the header length plus the payload length plus the trailer length.
      */
     public int messageLength()
     {
-        return HeaderDescriptor.HEADER_LENGTH + payloadLength;
+        return HeaderDescriptor.HEADER_LENGTH + payloadLength + trailerLength;
     }
 
     private void clear()
@@ -320,6 +381,7 @@ public final class MessageHeaderDecoder
         elementCount = 0;
         blockSize = 0;
         payloadLength = 0;
+        trailerLength = 0;
         flags = 0;
     }
 
@@ -341,9 +403,11 @@ public final class MessageHeaderDecoder
         {
             return RejectReason.BAD_VERSION;
         }
+        // The flags are read before the checksum only to frame the message; the tag check covers them later.
+        final int trailer = HeaderDescriptor.trailerLength(HeaderDescriptor.flags(buffer, offset));
         final int declared = HeaderDescriptor.payloadLength(buffer, offset);
-        final int available = length - HeaderDescriptor.HEADER_LENGTH;
-        if (declared > available)
+        final int available = length - HeaderDescriptor.HEADER_LENGTH - trailer;
+        if (available < 0 || declared > available)
         {
             return RejectReason.TRUNCATED;
         }
@@ -351,13 +415,46 @@ public final class MessageHeaderDecoder
         {
             return RejectReason.LENGTH_MISMATCH;
         }
-        if (HeaderDescriptor.computeChecksum(checksum, buffer, offset, declared) !=
+        if (HeaderDescriptor.computeChecksum(checksum, buffer, offset, declared, trailer) !=
             HeaderDescriptor.checksum(buffer, offset))
         {
             return RejectReason.BAD_CHECKSUM;
         }
-
         payloadLength = declared;
+        return RejectReason.NONE;
+    }
+
+    private RejectReason checkAuthentication(final DirectBuffer buffer, final int offset)
+    {
+        final boolean tagged = (HeaderDescriptor.flags(buffer, offset) & HeaderDescriptor.FLAG_AUTHENTICATED) != 0;
+        final MessageAuthenticator authenticator = this.authenticator;
+        final RejectReason result;
+        if (null == authenticator)
+        {
+            result = tagged ? RejectReason.UNEXPECTED_TAG : RejectReason.NONE;
+        }
+        else if (!tagged)
+        {
+            result = RejectReason.UNAUTHENTICATED;
+        }
+        else if (!authenticator.verify(buffer, offset, payloadLength))
+        {
+            result = RejectReason.BAD_TAG;
+        }
+        else
+        {
+            trailerLength = MessageAuthenticator.TAG_LENGTH;
+            result = RejectReason.NONE;
+        }
+        if (result != RejectReason.NONE)
+        {
+            payloadLength = 0;
+        }
+        return result;
+    }
+
+    private void copyFields(final DirectBuffer buffer, final int offset)
+    {
         jobId = HeaderDescriptor.jobId(buffer, offset);
         sequence = HeaderDescriptor.sequence(buffer, offset);
         baseVersion = HeaderDescriptor.baseVersion(buffer, offset);
@@ -371,7 +468,6 @@ public final class MessageHeaderDecoder
         messageType = MessageType.fromCode(HeaderDescriptor.messageType(buffer, offset));
         encoding = Encoding.fromCode(HeaderDescriptor.encoding(buffer, offset));
         flags = HeaderDescriptor.flags(buffer, offset);
-        return RejectReason.NONE;
     }
 
     private RejectReason checkFields()
@@ -384,7 +480,7 @@ public final class MessageHeaderDecoder
         {
             return RejectReason.BAD_ENCODING;
         }
-        if (flags != 0)
+        if ((flags & ~HeaderDescriptor.FLAG_AUTHENTICATED) != 0)
         {
             return RejectReason.BAD_FLAGS;
         }

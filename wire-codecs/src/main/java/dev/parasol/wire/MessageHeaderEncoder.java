@@ -9,12 +9,23 @@ import org.agrona.MutableDirectBuffer;
  * ({@link DenseEncoder}, {@link SparseEncoder}, {@link QuantizedEncoder}, {@link SignEncoder}) write the encoding,
  * element count, block size, payload length and checksum themselves.
  * <p>
+ * <b>Authentication.</b> With an {@link #authenticator(MessageAuthenticator)} set, every message is signed: the
+ * header carries {@link HeaderDescriptor#FLAG_AUTHENTICATED}, a {@value MessageAuthenticator#TAG_LENGTH}-byte tag
+ * follows the payload, and the encoders return and need {@link #trailerLength()} more bytes than their static
+ * {@code length} methods, which give the length without a trailer:
+ * <pre>{@code
+ * header.authenticator(new MessageAuthenticator(jobKey));   // once, when the job's key arrives
+ * final int length = SparseEncoder.length(encoding, indices, count) + header.trailerLength();
+ * }</pre>
+ * Without one (the default) messages are unsigned, byte for byte as before authentication existed.
+ * <p>
  * Not thread-safe: one per sending thread. Setters validate and throw {@link CodecException}, so a message is never
  * encoded from fields a receiver would reject.
  */
 public final class MessageHeaderEncoder
 {
     private final Crc32cChecksum checksum = new Crc32cChecksum();
+    private MessageAuthenticator authenticator;
     private MessageType messageType;
     private long jobId;
     private long sequence;
@@ -225,7 +236,40 @@ public final class MessageHeaderEncoder
     }
 
     /**
-     * Check the fields and room for a message, then write the header with a zero checksum.
+     * Set the authenticator that signs every message from now on, or null to send unsigned messages.
+     *
+     * @param authenticator the job's authenticator, owned by this thread, or null.
+     * @return this for a fluent API.
+     */
+    public MessageHeaderEncoder authenticator(final MessageAuthenticator authenticator)
+    {
+        this.authenticator = authenticator;
+        return this;
+    }
+
+    /**
+     * Get the authenticator that signs messages.
+     *
+     * @return the authenticator, or null when messages are sent unsigned.
+     */
+    public MessageAuthenticator authenticator()
+    {
+        return authenticator;
+    }
+
+    /**
+     * Get the number of bytes a message takes beyond the length the encoders' static {@code length} methods
+     * return: the authentication trailer.
+     *
+     * @return {@link MessageAuthenticator#TAG_LENGTH} when an authenticator is set, otherwise 0.
+     */
+    public int trailerLength()
+    {
+        return null != authenticator ? MessageAuthenticator.TAG_LENGTH : 0;
+    }
+
+    /**
+     * Check the fields and room for a message, trailer included, then write the header with a zero checksum.
      */
     void writeHeader(
         final MutableDirectBuffer buffer,
@@ -239,7 +283,7 @@ public final class MessageHeaderEncoder
         {
             throw new CodecException(RejectReason.BAD_TYPE, "messageType not set, expected a MessageType");
         }
-        final int messageLength = SourceChecks.checkedLength(payloadLength);
+        final int messageLength = SourceChecks.checkedLength(payloadLength + trailerLength());
         if (offset < 0 || (!buffer.isExpandable() && offset > buffer.capacity() - messageLength))
         {
             throw new CodecException(
@@ -251,14 +295,21 @@ public final class MessageHeaderEncoder
     }
 
     /**
-     * Compute and write the checksum once the payload is in place.
+     * Once the payload is in place, write the tag into the trailer if signing, then the checksum, which covers the
+     * trailer too.
      *
-     * @return the length of the whole message.
+     * @return the length of the whole message, trailer included.
      */
     int seal(final MutableDirectBuffer buffer, final int offset, final int payloadLength)
     {
+        final MessageAuthenticator authenticator = this.authenticator;
+        final int trailerLength = trailerLength();
+        if (null != authenticator)
+        {
+            authenticator.sign(buffer, offset, payloadLength);
+        }
         HeaderDescriptor.putChecksum(
-            buffer, offset, HeaderDescriptor.computeChecksum(checksum, buffer, offset, payloadLength));
-        return HeaderDescriptor.HEADER_LENGTH + payloadLength;
+            buffer, offset, HeaderDescriptor.computeChecksum(checksum, buffer, offset, payloadLength, trailerLength));
+        return HeaderDescriptor.HEADER_LENGTH + payloadLength + trailerLength;
     }
 }

@@ -37,7 +37,8 @@ public final class QuantizedEncoder
      * @param encoding  {@link Encoding#QSGD_8BIT} or {@link Encoding#QSGD_4BIT}.
      * @param count     number of coordinates.
      * @param blockSize coordinates per scale, positive.
-     * @return the message length in bytes.
+     * @return the message length in bytes, without the authentication trailer: a signing sender adds
+     * {@link MessageHeaderEncoder#trailerLength()}.
      * @throws CodecException if the encoding is not QSGD, count is negative, blockSize is not positive, or the
      *                        message would exceed 2^31 - 1 bytes.
      */
@@ -62,7 +63,8 @@ public final class QuantizedEncoder
      * @param from      index of the first level; a multiple of blockSize, so blocks line up with scales.
      * @param count     number of coordinates.
      * @param blockSize coordinates per scale, positive.
-     * @return the length of the message written, equal to {@link #length(Encoding, int, int)}.
+     * @return the length of the message written, equal to {@link #length(Encoding, int, int)} plus
+     * {@link MessageHeaderEncoder#trailerLength()}.
      * @throws CodecException before writing anything, if any input breaks a rule above or the buffer is too small.
      */
     public static int encode(

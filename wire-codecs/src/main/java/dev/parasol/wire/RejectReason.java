@@ -6,8 +6,8 @@ package dev.parasol.wire;
  * stack trace; receivers count the outcome in {@link RejectCounters}. The codes are stable: they may be exported as
  * counter ids and never change once released.
  * <p>
- * The rules are checked in stages (frame, checksum, fields, recipient, payload) in the order that section 6 of
- * {@code docs/wire-format.md} lists, and the first rule broken is the one reported.
+ * The rules are checked in stages (frame, checksum, authentication, fields, recipient, payload) in the order that
+ * section 6 of {@code docs/wire-format.md} lists, and the first rule broken is the one reported.
  */
 public enum RejectReason
 {
@@ -55,7 +55,7 @@ public enum RejectReason
     BAD_ENCODING(7, "unknown or unexpected encoding"),
 
     /**
-     * Reserved flag bits are set.
+     * Reserved flag bits (all but {@link HeaderDescriptor#FLAG_AUTHENTICATED}) are set.
      */
     BAD_FLAGS(8, "reserved flags set"),
 
@@ -129,7 +129,25 @@ public enum RejectReason
     /**
      * Unused bits of the last byte of a 4-bit or sign payload are not zero.
      */
-    PADDING_NOT_ZERO(22, "padding bits not zero");
+    PADDING_NOT_ZERO(22, "padding bits not zero"),
+
+    /**
+     * The receiver holds the job's key and the message carries no authentication tag: an unsigned message, or a
+     * signed one stripped of its flag and trailer.
+     */
+    UNAUTHENTICATED(23, "message carries no authentication tag"),
+
+    /**
+     * The authentication tag does not verify under the receiver's key: a forgery, a message of another job's key,
+     * or one altered after signing behind a recomputed checksum.
+     */
+    BAD_TAG(24, "authentication tag does not verify"),
+
+    /**
+     * The message carries an authentication tag but the receiver holds no key to verify it: a receiver the job's
+     * key never reached.
+     */
+    UNEXPECTED_TAG(25, "authentication tag but no key to verify it");
 
     private static final RejectReason[] BY_CODE = values();
 

@@ -29,7 +29,8 @@ public final class SparseEncoder
      * @param encoding {@link Encoding#SPARSE_F32} or {@link Encoding#SPARSE_F16}.
      * @param indices  the indices, relative to the key range start.
      * @param count    number of entries.
-     * @return the message length in bytes.
+     * @return the message length in bytes, without the authentication trailer: a signing sender adds
+     * {@link MessageHeaderEncoder#trailerLength()}.
      * @throws CodecException if the encoding is not sparse, count does not fit the array, or the message would
      *                        exceed 2^31 - 1 bytes.
      */
@@ -53,7 +54,7 @@ public final class SparseEncoder
      *
      * @param encoding {@link Encoding#SPARSE_F32} or {@link Encoding#SPARSE_F16}.
      * @param count    number of entries.
-     * @return the largest message length in bytes.
+     * @return the largest message length in bytes, without the authentication trailer.
      * @throws CodecException if the encoding is not sparse, count is negative, or the bound exceeds 2^31 - 1.
      */
     public static int maxLength(final Encoding encoding, final int count)
@@ -73,7 +74,8 @@ public final class SparseEncoder
      * @param indices  strictly increasing indices.
      * @param values   one finite value per index.
      * @param count    number of entries, at most the key range length.
-     * @return the length of the message written, equal to {@link #length(Encoding, int[], int)}.
+     * @return the length of the message written, equal to {@link #length(Encoding, int[], int)} plus
+     * {@link MessageHeaderEncoder#trailerLength()}.
      * @throws CodecException before writing anything, if the encoding is not sparse, an index is out of range or
      *                        not increasing, a value is not finite, count does not fit, or the buffer is too small.
      */

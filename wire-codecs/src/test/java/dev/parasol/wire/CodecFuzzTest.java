@@ -30,6 +30,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * probability 2^-32); and changes made behind a recomputed checksum, which only the semantic rules can catch, never
  * make a decoder throw, read out of bounds or accept output that breaks the format's invariants.
  * <p>
+ * Each property runs twice: unsigned messages into a decoder without a key, and signed messages into a decoder with
+ * the job's key. For signed messages a forger who recomputes the checksum but not the tag gets nothing past the frame
+ * check except {@link RejectReason#BAD_TAG}; a sender holding the key who recomputes both meets every semantic rule.
+ * <p>
  * Every decode runs over a buffer of exactly the message's length with Agrona's bounds checks on, so a read past
  * the message would throw and fail the test.
  */
@@ -38,7 +42,13 @@ class CodecFuzzTest
 {
     private static final int MESSAGES_PER_ENCODING = 2_000;
 
-    private final MessageHeaderDecoder decoder = new MessageHeaderDecoder();
+    private static final long KEY_SEED = 4_242L;
+    private static final Set<RejectReason> FRAME_REASONS = EnumSet.of(
+        RejectReason.BAD_MAGIC, RejectReason.BAD_VERSION, RejectReason.TRUNCATED, RejectReason.LENGTH_MISMATCH);
+
+    private final MessageAuthenticator authenticator = TestMessages.authenticator(KEY_SEED);
+    private final MessageHeaderDecoder keyless = new MessageHeaderDecoder();
+    private final MessageHeaderDecoder keyed = new MessageHeaderDecoder().authenticator(authenticator);
     private final Scratch scratch = new Scratch();
 
     @Test
@@ -51,80 +61,52 @@ class CodecFuzzTest
     @EnumSource(Encoding.class)
     void shouldRejectEveryChangeWhenChecksumCoversIt(final Encoding encoding)
     {
-        final SplittableRandom random = new SplittableRandom(1_000 + encoding.code());
-        for (int n = 0; n < MESSAGES_PER_ENCODING; n++)
-        {
-            final Sample sample = TestMessages.randomSample(random, encoding);
-            final byte[] message = sample.bytes();
-            assertEquals(RejectReason.NONE, decodeExact(message, message.length, random, n), "valid message " + n);
-            checkDecoded(sample);
+        rejectEveryChange(new SplittableRandom(1_000 + encoding.code()), encoding, null, keyless);
+    }
 
-            final byte[] flipped = message.clone();
-            final int flips = 1 + random.nextInt(3);
-            for (int f = 0; f < flips; f++)
-            {
-                flipped[random.nextInt(message.length)] ^= (byte)(1 << random.nextInt(8));
-            }
-            if (!Arrays.equals(flipped, message))
-            {
-                assertNotEquals(RejectReason.NONE, decodeExact(flipped, flipped.length, random, n), "bit flips " + n);
-            }
-
-            final byte[] overwritten = message.clone();
-            final int bytes = 1 + random.nextInt(8);
-            for (int b = 0; b < bytes; b++)
-            {
-                final int index = random.nextInt(message.length);
-                overwritten[index] = (byte)(overwritten[index] + 1 + random.nextInt(255));
-            }
-            assertNotEquals(RejectReason.NONE, decodeExact(overwritten, overwritten.length, random, n), "bytes " + n);
-
-            final int truncated = random.nextInt(message.length);
-            final RejectReason truncation = decodeExact(message, truncated, random, n);
-            assertTrue(truncation == RejectReason.TRUNCATED || truncation == RejectReason.LENGTH_MISMATCH,
-                "truncated to " + truncated + ": " + truncation);
-
-            final byte[] extended = Arrays.copyOf(message, message.length + 1 + random.nextInt(16));
-            for (int i = message.length; i < extended.length; i++)
-            {
-                extended[i] = (byte)random.nextInt(256);
-            }
-            assertEquals(RejectReason.LENGTH_MISMATCH, decodeExact(extended, extended.length, random, n), "extended");
-        }
+    @ParameterizedTest
+    @EnumSource(Encoding.class)
+    void shouldRejectEveryChangeWhenSignedAndDecodedWithKey(final Encoding encoding)
+    {
+        rejectEveryChange(new SplittableRandom(4_000 + encoding.code()), encoding, authenticator, keyed);
     }
 
     @ParameterizedTest
     @EnumSource(Encoding.class)
     void shouldNeverThrowOrAcceptInvalidOutputWhenChangeIsResealed(final Encoding encoding)
     {
-        final SplittableRandom random = new SplittableRandom(2_000 + encoding.code());
+        checkResealedChanges(new SplittableRandom(2_000 + encoding.code()), encoding, null, keyless);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Encoding.class)
+    void shouldNeverThrowOrAcceptInvalidOutputWhenChangeIsResignedWithKey(final Encoding encoding)
+    {
+        checkResealedChanges(new SplittableRandom(5_000 + encoding.code()), encoding, authenticator, keyed);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Encoding.class)
+    void shouldRejectWithBadTagWhenForgerReseals(final Encoding encoding)
+    {
+        final SplittableRandom random = new SplittableRandom(6_000 + encoding.code());
         final Set<RejectReason> seen = EnumSet.noneOf(RejectReason.class);
         for (int n = 0; n < MESSAGES_PER_ENCODING; n++)
         {
-            final byte[] message = TestMessages.randomSample(random, encoding).bytes();
-            final int changes = 1 + random.nextInt(4);
-            for (int c = 0; c < changes; c++)
-            {
-                // Favour the header, whose fields steer every bound, but reach into the payload too.
-                final int index = random.nextInt(4) == 0 || message.length == HEADER ?
-                    random.nextInt(CHECKSUM_OFFSET) : HEADER + random.nextInt(message.length - HEADER);
-                message[index] = random.nextInt(3) == 0 ? (byte)random.nextInt(256) : (byte)(message[index] ^ 0x80);
-            }
-            if (!payloadLengthFits(message))
+            final byte[] original = TestMessages.randomSample(random, encoding, authenticator).bytes();
+            final byte[] message = original.clone();
+            change(random, message);
+            if (Arrays.equals(original, message) || !payloadLengthFits(message, 0))
             {
                 continue;
             }
             TestMessages.reseal(message);
-            final RejectReason reason = decodeExact(message, message.length, random, n);
+            final RejectReason reason = decodeExact(keyed, message, message.length, random, n);
             seen.add(reason);
-            if (reason == RejectReason.NONE)
-            {
-                checkInvariants();
-            }
+            assertTrue(
+                reason == RejectReason.BAD_TAG || FRAME_REASONS.contains(reason), "forgery " + n + ": " + reason);
         }
-        assertTrue(seen.contains(RejectReason.NONE), "some resealed changes keep a valid message: " + seen);
-        assertTrue(seen.contains(payloadRule(encoding)), "payload rules reached for " + encoding + ": " + seen);
-        assertTrue(seen.size() >= 10, "header rules reached for " + encoding + ": " + seen);
+        assertTrue(seen.contains(RejectReason.BAD_TAG), "forgeries reached the tag check: " + seen);
     }
 
     @Test
@@ -144,14 +126,128 @@ class CodecFuzzTest
                 noise[3] = 'L';
                 noise[4] = 1;
             }
-            assertNotEquals(RejectReason.NONE, decodeExact(noise, noise.length, random, n));
+            assertNotEquals(RejectReason.NONE, decodeExact(keyless, noise, noise.length, random, n));
+            assertNotEquals(RejectReason.NONE, decodeExact(keyed, noise, noise.length, random, n));
+        }
+    }
+
+    private void rejectEveryChange(
+        final SplittableRandom random,
+        final Encoding encoding,
+        final MessageAuthenticator authenticator,
+        final MessageHeaderDecoder decoder)
+    {
+        for (int n = 0; n < MESSAGES_PER_ENCODING; n++)
+        {
+            final Sample sample = TestMessages.randomSample(random, encoding, authenticator);
+            final byte[] message = sample.bytes();
+            assertEquals(RejectReason.NONE, decodeExact(decoder, message, message.length, random, n), "valid " + n);
+            checkDecoded(sample);
+
+            final byte[] flipped = message.clone();
+            final int flips = 1 + random.nextInt(3);
+            for (int f = 0; f < flips; f++)
+            {
+                flipped[random.nextInt(message.length)] ^= (byte)(1 << random.nextInt(8));
+            }
+            if (!Arrays.equals(flipped, message))
+            {
+                assertNotEquals(
+                    RejectReason.NONE, decodeExact(decoder, flipped, flipped.length, random, n), "bit flips " + n);
+            }
+
+            final byte[] overwritten = message.clone();
+            final int bytes = 1 + random.nextInt(8);
+            for (int b = 0; b < bytes; b++)
+            {
+                final int index = random.nextInt(message.length);
+                overwritten[index] = (byte)(overwritten[index] + 1 + random.nextInt(255));
+            }
+            assertNotEquals(
+                RejectReason.NONE, decodeExact(decoder, overwritten, overwritten.length, random, n), "bytes " + n);
+
+            final int truncated = random.nextInt(message.length);
+            final RejectReason truncation = decodeExact(decoder, message, truncated, random, n);
+            assertTrue(truncation == RejectReason.TRUNCATED || truncation == RejectReason.LENGTH_MISMATCH,
+                "truncated to " + truncated + ": " + truncation);
+
+            final byte[] extended = Arrays.copyOf(message, message.length + 1 + random.nextInt(16));
+            for (int i = message.length; i < extended.length; i++)
+            {
+                extended[i] = (byte)random.nextInt(256);
+            }
+            assertEquals(
+                RejectReason.LENGTH_MISMATCH, decodeExact(decoder, extended, extended.length, random, n), "extended");
+        }
+    }
+
+    /**
+     * Change random bytes, reseal the checksum (and re-sign with the key if given), decode: the decoder must never
+     * throw nor accept output that breaks the invariants, and the changes must reach the header and payload rules.
+     */
+    private void checkResealedChanges(
+        final SplittableRandom random,
+        final Encoding encoding,
+        final MessageAuthenticator authenticator,
+        final MessageHeaderDecoder decoder)
+    {
+        final Set<RejectReason> seen = EnumSet.noneOf(RejectReason.class);
+        final int reserve = null != authenticator ? TestMessages.TAG : 0;
+        for (int n = 0; n < MESSAGES_PER_ENCODING; n++)
+        {
+            final byte[] message = TestMessages.randomSample(random, encoding, authenticator).bytes();
+            change(random, message);
+            if (!payloadLengthFits(message, reserve))
+            {
+                continue;
+            }
+            if (null != authenticator)
+            {
+                TestMessages.resign(message, authenticator);
+            }
+            else
+            {
+                TestMessages.reseal(message);
+            }
+            final RejectReason reason = decodeExact(decoder, message, message.length, random, n);
+            seen.add(reason);
+            if (reason == RejectReason.NONE)
+            {
+                checkInvariants(decoder);
+            }
+        }
+        assertTrue(seen.contains(RejectReason.NONE), "some resealed changes keep a valid message: " + seen);
+        assertTrue(seen.contains(payloadRule(encoding)), "payload rules reached for " + encoding + ": " + seen);
+        assertTrue(seen.size() >= 10, "header rules reached for " + encoding + ": " + seen);
+    }
+
+    /**
+     * Change one to four bytes, favouring the header, whose fields steer every bound, but reaching into the payload
+     * (and the trailer of a signed message) too; never the checksum field, which resealing overwrites.
+     */
+    private static void change(final SplittableRandom random, final byte[] message)
+    {
+        final int changes = 1 + random.nextInt(4);
+        for (int c = 0; c < changes; c++)
+        {
+            final int index = random.nextInt(4) == 0 || message.length == HEADER ?
+                random.nextInt(CHECKSUM_OFFSET) : HEADER + random.nextInt(message.length - HEADER);
+            final int kind = random.nextInt(6);
+            // 0xFF over the top byte of an f32 gives an all-ones exponent half the time: NaN or infinity.
+            message[index] = kind < 2 ? (byte)random.nextInt(256) :
+                kind == 2 ? (byte)0xFF : (byte)(message[index] ^ 0x80);
         }
     }
 
     /**
      * Decode message[0, length) from a heap or an off-heap buffer of exactly that length; any throwable fails.
      */
-    private RejectReason decodeExact(final byte[] message, final int length, final SplittableRandom random, final int n)
+    private RejectReason decodeExact(
+        final MessageHeaderDecoder decoder,
+        final byte[] message,
+        final int length,
+        final SplittableRandom random,
+        final int n)
     {
         final byte[] exact = Arrays.copyOf(message, length);
         final UnsafeBuffer buffer = random.nextInt(4) == 0 ? TestMessages.directCopy(exact) : new UnsafeBuffer(exact);
@@ -193,7 +289,7 @@ class CodecFuzzTest
         }
     }
 
-    private void checkInvariants()
+    private void checkInvariants(final MessageHeaderDecoder decoder)
     {
         final int count = decoder.elementCount();
         assertTrue(count >= 0 && count <= decoder.rangeLength());
@@ -247,10 +343,15 @@ class CodecFuzzTest
         }
     }
 
-    private static boolean payloadLengthFits(final byte[] message)
+    /**
+     * Whether resealing can read the payload and the trailer the flags announce (and re-signing can write a tag of
+     * reserve bytes after the payload) inside the array; a changed length that leaves it cannot be sealed.
+     */
+    private static boolean payloadLengthFits(final byte[] message, final int reserve)
     {
-        // Resealing reads the payload length to checksum; a changed length that leaves the array cannot be sealed.
         final int payloadLength = new UnsafeBuffer(message).getInt(TestMessages.PAYLOAD_LENGTH_OFFSET, LITTLE_ENDIAN);
-        return payloadLength >= 0 && payloadLength <= message.length - HEADER;
+        final int trailer = (message[TestMessages.FLAGS_OFFSET] & TestMessages.FLAG_AUTHENTICATED) != 0 ?
+            TestMessages.TAG : 0;
+        return payloadLength >= 0 && payloadLength <= message.length - HEADER - Math.max(trailer, reserve);
     }
 }

@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Decoding and encoding a valid message allocate nothing: the bytes this thread allocates across 10,000 operations,
- * after a warm-up that lets the JIT compile the path, stay below 1 KiB in total. Measured with HotSpot's per-thread
- * allocation counter, so allocations by the JIT's own threads do not count.
+ * Decoding and encoding a valid message allocate nothing, signed or not, and neither does rejecting a forged one:
+ * the bytes this thread allocates across 10,000 operations, after a warm-up that lets the JIT compile the path, stay
+ * below 1 KiB in total. Measured with HotSpot's per-thread allocation counter, so allocations by the JIT's own threads
+ * do not count.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DecodeAllocationTest
@@ -55,7 +56,60 @@ class DecodeAllocationTest
 
     @ParameterizedTest
     @EnumSource(Encoding.class)
+    void shouldAllocateNothingWhenVerifyingSignedOrForgedMessages(final Encoding encoding)
+    {
+        final MessageAuthenticator authenticator = TestMessages.authenticator(encoding.code());
+        final byte[] message = sample(encoding, authenticator);
+        final UnsafeBuffer heap = new UnsafeBuffer(message);
+        final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(message.length));
+        direct.putBytes(0, message);
+        final byte[] forgery = message.clone();
+        forgery[TestMessages.HEADER] ^= 1;
+        final UnsafeBuffer forged = new UnsafeBuffer(TestMessages.reseal(forgery));
+        final MessageHeaderDecoder decoder = new MessageHeaderDecoder().authenticator(authenticator);
+        final Scratch scratch = new Scratch();
+        final UnsafeBuffer[] buffers = {heap, direct, forged};
+        final int[] turn = new int[1];
+
+        assertEquals(RejectReason.NONE, TestMessages.decode(decoder, direct, 0, message.length, scratch));
+        assertEquals(RejectReason.BAD_TAG, TestMessages.decode(decoder, forged, 0, message.length, scratch));
+        final long allocated = allocatedBy(() ->
+        {
+            final UnsafeBuffer buffer = buffers[turn[0]++ % buffers.length];
+            return TestMessages.decode(decoder, buffer, 0, message.length, scratch).code();
+        });
+        assertTrue(allocated < MAX_BYTES, encoding + " keyed decode allocated " + allocated + " bytes");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Encoding.class)
     void shouldAllocateNothingWhenEncodingMessages(final Encoding encoding)
+    {
+        final long allocated = allocatedByEncoding(encoding, null);
+        assertTrue(allocated < MAX_BYTES, encoding + " encode allocated " + allocated + " bytes");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Encoding.class)
+    void shouldAllocateNothingWhenSigningMessages(final Encoding encoding)
+    {
+        final long allocated = allocatedByEncoding(encoding, TestMessages.authenticator(encoding.code()));
+        assertTrue(allocated < MAX_BYTES, encoding + " signed encode allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void shouldMeasureAllocationWhenOperationAllocates()
+    {
+        // Control: the meter must see an allocation that escapes, or the tests above could not fail.
+        final long allocated = allocatedBy(() ->
+        {
+            escaped = new int[16];
+            return escaped.length;
+        });
+        assertTrue(allocated >= MEASURED * 64L, "meter saw only " + allocated + " bytes");
+    }
+
+    private long allocatedByEncoding(final Encoding encoding, final MessageAuthenticator authenticator)
     {
         final SplittableRandom random = new SplittableRandom(77);
         final int count = 1_000;
@@ -68,10 +122,10 @@ class DecodeAllocationTest
         }
         final float[] scales = new float[count];
         final MutableDirectBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(16_384));
-        final MessageHeaderEncoder sparseHeader = TestMessages.header(0, 100_000);
-        final MessageHeaderEncoder denseHeader = TestMessages.header(0, count);
+        final MessageHeaderEncoder sparseHeader = TestMessages.header(0, 100_000, authenticator);
+        final MessageHeaderEncoder denseHeader = TestMessages.header(0, count, authenticator);
 
-        final long allocated = allocatedBy(() ->
+        return allocatedBy(() ->
         {
             switch (encoding)
             {
@@ -87,19 +141,6 @@ class DecodeAllocationTest
                     return SignEncoder.encode(buffer, 0, denseHeader, levels, scales, 0, count, 16);
             }
         });
-        assertTrue(allocated < MAX_BYTES, encoding + " encode allocated " + allocated + " bytes");
-    }
-
-    @Test
-    void shouldMeasureAllocationWhenOperationAllocates()
-    {
-        // Control: the meter must see an allocation that escapes, or the two tests above could not fail.
-        final long allocated = allocatedBy(() ->
-        {
-            escaped = new int[16];
-            return escaped.length;
-        });
-        assertTrue(allocated >= MEASURED * 64L, "meter saw only " + allocated + " bytes");
     }
 
     private long allocatedBy(final IntSupplier operation)
@@ -122,15 +163,20 @@ class DecodeAllocationTest
 
     private static byte[] sample(final Encoding encoding)
     {
+        final byte[] bytes = sample(encoding, null);
+        assertEquals(RejectReason.NONE, TestMessages.decode(bytes));
+        return bytes;
+    }
+
+    private static byte[] sample(final Encoding encoding, final MessageAuthenticator authenticator)
+    {
         final SplittableRandom random = new SplittableRandom(encoding.code());
         TestMessages.Sample sample;
         do
         {
-            sample = TestMessages.randomSample(random, encoding);
+            sample = TestMessages.randomSample(random, encoding, authenticator);
         }
         while (sample.count() < 200);
-        final byte[] bytes = sample.bytes();
-        assertEquals(RejectReason.NONE, TestMessages.decode(bytes));
-        return bytes;
+        return sample.bytes();
     }
 }

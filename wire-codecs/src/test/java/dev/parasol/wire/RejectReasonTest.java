@@ -72,6 +72,9 @@ class RejectReasonTest
         assertEquals(0, RejectReason.NONE.code());
         assertEquals(5, RejectReason.BAD_CHECKSUM.code());
         assertEquals(22, RejectReason.PADDING_NOT_ZERO.code());
+        assertEquals(23, RejectReason.UNAUTHENTICATED.code());
+        assertEquals(24, RejectReason.BAD_TAG.code());
+        assertEquals(25, RejectReason.UNEXPECTED_TAG.code());
         assertNull(RejectReason.fromCode(-1));
         assertNull(RejectReason.fromCode(RejectReason.count()));
     }
@@ -191,9 +194,20 @@ class RejectReasonTest
                 of(RejectReason.PADDING_NOT_ZERO, "4-bit odd count with high nibble",
                     () -> decode(withByte(quant4(), HEADER + 5, 0x11))),
                 of(RejectReason.PADDING_NOT_ZERO, "sign bit past the count",
-                    () -> decode(withByte(sign(), HEADER + 4, 0x40)))))
+                    () -> decode(withByte(sign(), HEADER + 4, 0x40)))),
+            Stream.of(
+                of(RejectReason.NONE, "signed, keyed receiver", () -> keyed(signed(KEY_SEED), KEY_SEED)),
+                of(RejectReason.UNAUTHENTICATED, "unsigned, keyed receiver", () -> keyed(sparse(), KEY_SEED)),
+                of(RejectReason.BAD_TAG, "signed with another job's key", () -> keyed(signed(KEY_SEED + 1), KEY_SEED)),
+                of(RejectReason.BAD_TAG, "tag bit flipped behind a recomputed checksum",
+                    () -> keyed(TestMessages.reseal(flipped(signed(KEY_SEED), signed(KEY_SEED).length - 1)), KEY_SEED)),
+                of(RejectReason.TRUNCATED, "trailer cut by one byte",
+                    () -> keyed(Arrays.copyOf(signed(KEY_SEED), signed(KEY_SEED).length - 1), KEY_SEED)),
+                of(RejectReason.UNEXPECTED_TAG, "signed, keyless receiver", () -> decode(signed(KEY_SEED)))))
             .flatMap((stream) -> stream);
     }
+
+    private static final long KEY_SEED = 31L;
 
     private static Arguments of(final RejectReason expected, final String name, final Supplier<RejectReason> scenario)
     {
@@ -211,6 +225,26 @@ class RejectReasonTest
         SparseEncoder.encode(
             new UnsafeBuffer(bytes), 0, TestMessages.header(0, 1000), Encoding.SPARSE_F32, indices, values, 3);
         return bytes;
+    }
+
+    /**
+     * The message of {@link #sparse()}, signed with the key of a seed.
+     */
+    private static byte[] signed(final long keySeed)
+    {
+        final int[] indices = {0, 5, 200};
+        final float[] values = {1.0f, -2.0f, 3.0f};
+        final MessageHeaderEncoder header = TestMessages.header(0, 1000, TestMessages.authenticator(keySeed));
+        final byte[] bytes = new byte[SparseEncoder.length(Encoding.SPARSE_F32, indices, 3) + header.trailerLength()];
+        SparseEncoder.encode(new UnsafeBuffer(bytes), 0, header, Encoding.SPARSE_F32, indices, values, 3);
+        return bytes;
+    }
+
+    private static RejectReason keyed(final byte[] message, final long keySeed)
+    {
+        final MessageHeaderDecoder decoder =
+            new MessageHeaderDecoder().authenticator(TestMessages.authenticator(keySeed));
+        return TestMessages.decode(decoder, new UnsafeBuffer(message), 0, message.length, new TestMessages.Scratch());
     }
 
     private static byte[] dense()

@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Test fixture: random valid messages of every encoding, a generic decode, raw field access at the offsets that
- * docs/wire-format.md documents, and resealing a mutated message with a correct checksum.
+ * Test fixture: random valid messages of every encoding, unsigned or signed, a generic decode, raw field access at
+ * the offsets that docs/wire-format.md documents, and resealing a mutated message with a correct checksum (and, for
+ * a sender holding the key, a correct tag).
  */
 final class TestMessages
 {
@@ -38,6 +39,8 @@ final class TestMessages
     static final int PAYLOAD_LENGTH_OFFSET = 64;
     static final int CHECKSUM_OFFSET = 68;
     static final int HEADER = 72;
+    static final int TAG = 16;
+    static final int FLAG_AUTHENTICATED = 0x01;
 
     static final int MAX_ELEMENTS = 4096;
 
@@ -64,9 +67,31 @@ final class TestMessages
         final float[] scales = new float[MAX_ELEMENTS];
     }
 
+    /**
+     * A key of bytes drawn from a seeded source, so every run signs the same bytes.
+     */
+    static JobKey key(final long seed)
+    {
+        final byte[] bytes = new byte[JobKey.LENGTH];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return JobKey.fromBytes(bytes);
+    }
+
+    static MessageAuthenticator authenticator(final long seed)
+    {
+        return new MessageAuthenticator(key(seed));
+    }
+
     static MessageHeaderEncoder header(final int rangeStart, final int rangeLength)
     {
+        return header(rangeStart, rangeLength, null);
+    }
+
+    static MessageHeaderEncoder header(
+        final int rangeStart, final int rangeLength, final MessageAuthenticator authenticator)
+    {
         return new MessageHeaderEncoder()
+            .authenticator(authenticator)
             .messageType(MessageType.GRADIENT_PUSH)
             .jobId(JOB)
             .shardId(3)
@@ -79,45 +104,71 @@ final class TestMessages
 
     static Sample randomSample(final SplittableRandom random, final Encoding encoding)
     {
+        return randomSample(random, encoding, null);
+    }
+
+    /**
+     * A random valid message, signed when an authenticator is given.
+     */
+    static Sample randomSample(
+        final SplittableRandom random, final Encoding encoding, final MessageAuthenticator authenticator)
+    {
         final int rangeStart = random.nextInt(0, 1_000_000);
         final int rangeLength = random.nextInt(4) == 0 ? random.nextInt(0, 3) : random.nextInt(1, 1500);
         switch (encoding)
         {
             case DENSE_F32:
-                return dense(random, rangeStart, rangeLength);
+                return dense(random, rangeStart, rangeLength, authenticator);
             case SPARSE_F32:
             case SPARSE_F16:
-                return sparse(random, encoding, rangeStart, rangeLength);
+                return sparse(random, encoding, rangeStart, rangeLength, authenticator);
             default:
-                return blockScaled(random, encoding, rangeStart, rangeLength);
+                return blockScaled(random, encoding, rangeStart, rangeLength, authenticator);
         }
     }
 
     static Sample dense(final SplittableRandom random, final int rangeStart, final int count)
     {
+        return dense(random, rangeStart, count, null);
+    }
+
+    static Sample dense(
+        final SplittableRandom random,
+        final int rangeStart,
+        final int count,
+        final MessageAuthenticator authenticator)
+    {
         final float[] values = randomValues(random, count);
-        final byte[] bytes = new byte[DenseEncoder.length(count)];
-        final int length = DenseEncoder.encode(
-            new UnsafeBuffer(bytes), 0, header(rangeStart, count), values, 0, count);
+        final MessageHeaderEncoder header = header(rangeStart, count, authenticator);
+        final byte[] bytes = new byte[DenseEncoder.length(count) + header.trailerLength()];
+        final int length = DenseEncoder.encode(new UnsafeBuffer(bytes), 0, header, values, 0, count);
         check(length == bytes.length);
         return new Sample(Encoding.DENSE_F32, bytes, rangeStart, count, count, 0, null, values, null, null);
     }
 
     static Sample sparse(
-        final SplittableRandom random, final Encoding encoding, final int rangeStart, final int rangeLength)
+        final SplittableRandom random,
+        final Encoding encoding,
+        final int rangeStart,
+        final int rangeLength,
+        final MessageAuthenticator authenticator)
     {
         final int count = rangeLength == 0 ? 0 : random.nextInt(0, Math.min(rangeLength, 400) + 1);
         final int[] indices = sortedDistinct(random, rangeLength, count);
         final float[] values = randomValues(random, count);
-        final byte[] bytes = new byte[SparseEncoder.length(encoding, indices, count)];
-        final int length = SparseEncoder.encode(
-            new UnsafeBuffer(bytes), 0, header(rangeStart, rangeLength), encoding, indices, values, count);
+        final MessageHeaderEncoder header = header(rangeStart, rangeLength, authenticator);
+        final byte[] bytes = new byte[SparseEncoder.length(encoding, indices, count) + header.trailerLength()];
+        final int length = SparseEncoder.encode(new UnsafeBuffer(bytes), 0, header, encoding, indices, values, count);
         check(length == bytes.length);
         return new Sample(encoding, bytes, rangeStart, rangeLength, count, 0, indices, values, null, null);
     }
 
     static Sample blockScaled(
-        final SplittableRandom random, final Encoding encoding, final int rangeStart, final int count)
+        final SplittableRandom random,
+        final Encoding encoding,
+        final int rangeStart,
+        final int count,
+        final MessageAuthenticator authenticator)
     {
         final int blockSize = random.nextInt(1, 80);
         final int blocks = (count + blockSize - 1) / blockSize;
@@ -134,10 +185,10 @@ final class TestMessages
             scales[b] = (float)random.nextDouble(0.0, 10.0);
         }
         final boolean sign = encoding == Encoding.SIGN;
-        final byte[] bytes = new byte[sign ?
-            SignEncoder.length(count, blockSize) : QuantizedEncoder.length(encoding, count, blockSize)];
+        final MessageHeaderEncoder header = header(rangeStart, count, authenticator);
+        final byte[] bytes = new byte[header.trailerLength() + (sign ?
+            SignEncoder.length(count, blockSize) : QuantizedEncoder.length(encoding, count, blockSize))];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
-        final MessageHeaderEncoder header = header(rangeStart, count);
         final int length = sign ?
             SignEncoder.encode(buffer, 0, header, levels, scales, 0, count, blockSize) :
             QuantizedEncoder.encode(buffer, 0, header, encoding, levels, scales, 0, count, blockSize);
@@ -232,13 +283,25 @@ final class TestMessages
     }
 
     /**
-     * Recompute and store the checksum after a test changed a sealed message.
+     * Recompute and store the checksum after a test changed a sealed message, as anyone can: over the trailer too
+     * when the flags announce one.
      */
     static void reseal(final MutableDirectBuffer buffer, final int offset)
     {
         final int payloadLength = buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET, LITTLE_ENDIAN);
-        HeaderDescriptor.putChecksum(
-            buffer, offset, HeaderDescriptor.computeChecksum(new Crc32cChecksum(), buffer, offset, payloadLength));
+        final int trailer = (buffer.getByte(offset + FLAGS_OFFSET) & FLAG_AUTHENTICATED) != 0 ? TAG : 0;
+        HeaderDescriptor.putChecksum(buffer, offset, HeaderDescriptor.computeChecksum(
+            new Crc32cChecksum(), buffer, offset, payloadLength, trailer));
+    }
+
+    /**
+     * Recompute the tag and then the checksum of a changed signed message, as a sender holding the key would.
+     */
+    static byte[] resign(final byte[] bytes, final MessageAuthenticator authenticator)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        authenticator.sign(buffer, 0, buffer.getInt(PAYLOAD_LENGTH_OFFSET, LITTLE_ENDIAN));
+        return reseal(bytes);
     }
 
     static byte[] reseal(final byte[] bytes)

@@ -15,6 +15,8 @@ import dev.parasol.engine.data.FashionMnist;
 import dev.parasol.engine.data.InMemoryDataset;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.wire.DenseEncoder;
+import dev.parasol.wire.JobKey;
+import dev.parasol.wire.MessageAuthenticator;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -83,13 +85,14 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
      *
      * @param jobId     the job.
      * @param wireJobId the job id of its data-plane messages.
+     * @param authKey   the job's key ({@link JobKey#toBytes()}), which signs every data-plane message.
      * @param spec      the job's spec.
      * @param shard     the shard's index.
      * @param readyTo   told when the shard listens.
      * @param failedTo  told if it cannot start here.
      */
     public record HostShard(
-        String jobId, long wireJobId, JobSpec spec, int shard, ActorRef<PsShard.Ready> readyTo,
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, ActorRef<PsShard.Ready> readyTo,
         ActorRef<PlacementFailed> failedTo) implements Command
     {
     }
@@ -99,16 +102,20 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
      *
      * @param jobId          the job.
      * @param wireJobId      the job id of its data-plane messages.
+     * @param authKey        the job's key ({@link JobKey#toBytes()}), which signs every data-plane message.
      * @param spec           the job's spec.
      * @param workerId       the worker.
      * @param seed           the worker's own seed.
+     * @param incarnation    0 for the slot's first worker, 1, 2, ... for replacements of a lost one.
+     * @param initialClock   the clock it starts at: 0, or where a replacement joins.
      * @param shardEndpoints where the job's shards listen, in shard order.
      * @param readyTo        told when the worker is connected.
      * @param failedTo       told if it cannot start here.
      */
     public record HostWorker(
-        String jobId, long wireJobId, JobSpec spec, int workerId, long seed, List<Endpoint> shardEndpoints,
-        ActorRef<Worker.Ready> readyTo, ActorRef<PlacementFailed> failedTo) implements Command
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int workerId, long seed, int incarnation,
+        long initialClock, List<Endpoint> shardEndpoints, ActorRef<Worker.Ready> readyTo,
+        ActorRef<PlacementFailed> failedTo) implements Command
     {
     }
 
@@ -117,14 +124,16 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
      *
      * @param jobId          the job.
      * @param wireJobId      the job id of its data-plane messages.
+     * @param authKey        the job's key ({@link JobKey#toBytes()}), which signs every data-plane message.
      * @param spec           the job's spec.
+     * @param incarnation    0 for the job's first evaluator, 1, 2, ... for replacements of a lost one.
      * @param shardEndpoints where the job's shards listen, in shard order.
      * @param readyTo        told when the evaluator is connected.
      * @param failedTo       told if it cannot start here.
      */
     public record HostEvaluator(
-        String jobId, long wireJobId, JobSpec spec, List<Endpoint> shardEndpoints, ActorRef<Evaluator.Ready> readyTo,
-        ActorRef<PlacementFailed> failedTo) implements Command
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int incarnation, List<Endpoint> shardEndpoints,
+        ActorRef<Evaluator.Ready> readyTo, ActorRef<PlacementFailed> failedTo) implements Command
     {
     }
 
@@ -204,7 +213,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         {
             final JobSpec spec = host.spec();
             final KeyRange range = spec.workload().create(1).layout().split(spec.shards())[host.shard()];
-            final int dense = DenseEncoder.length(range.length());
+            final int dense = DenseEncoder.length(range.length()) + MessageAuthenticator.TAG_LENGTH;
             final int maxMessage = node.dataPlane().context().maxMessageLength();
             if (dense > maxMessage)
             {
@@ -216,7 +225,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             final PsShardSetup setup = new PsShardSetup(host.jobId(), host.wireJobId(), range, spec.workload(),
                 spec.seed(), spec.optimiserConfig(), spec.staleness(), spec.workers(), node.dataPlane(),
                 counters(host.jobId(), "shard=" + host.shard()), counters(host.jobId(), "evaluation"),
-                node.shardRunner(), SHARD_STREAM_ID,
+                node.shardRunner(), SHARD_STREAM_ID, JobKey.fromBytes(host.authKey()),
                 host.readyTo());
             spawn(host.jobId(), PsShard.create(setup), host.jobId() + "-shard-" + host.shard());
         }
@@ -240,8 +249,9 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
                 spec.workload(), spec.batchSize(), spec.compress(), spec.errorFeedback(), spec.warmupSteps(),
                 host.seed(), ranges, host.shardEndpoints(), train.subset(slices[host.workerId()]), node.dataPlane(),
                 counters(host.jobId(), "worker=" + host.workerId()), WORKER_STREAM_ID, RESEND_INTERVAL_NS,
-                host.readyTo());
-            spawn(host.jobId(), Worker.create(setup), host.jobId() + "-worker-" + host.workerId());
+                host.incarnation(), host.initialClock(), JobKey.fromBytes(host.authKey()), host.readyTo());
+            spawn(host.jobId(), Worker.create(setup),
+                host.jobId() + "-worker-" + host.workerId() + incarnationSuffix(host.incarnation()));
         }
         catch (final RuntimeException ex)
         {
@@ -258,13 +268,19 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             final List<KeyRange> ranges = Arrays.asList(spec.workload().create(1).layout().split(spec.shards()));
             spawn(host.jobId(), Evaluator.create(host.wireJobId(), spec.workers(), spec.workload(), ranges,
                 host.shardEndpoints(), data(spec).test(), node.dataPlane(), counters(host.jobId(), "evaluation"),
-                EVALUATOR_STREAM_ID, host.readyTo()), host.jobId() + "-evaluator");
+                EVALUATOR_STREAM_ID, host.incarnation(), JobKey.fromBytes(host.authKey()), host.readyTo()),
+                host.jobId() + "-evaluator" + incarnationSuffix(host.incarnation()));
         }
         catch (final RuntimeException ex)
         {
             host.failedTo().tell(new PlacementFailed("evaluator", describe(ex)));
         }
         return this;
+    }
+
+    private static String incarnationSuffix(final int incarnation)
+    {
+        return incarnation == 0 ? "" : "-" + incarnation;
     }
 
     private FashionMnist data(final JobSpec spec)

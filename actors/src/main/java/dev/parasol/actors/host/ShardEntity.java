@@ -44,13 +44,14 @@ public final class ShardEntity
      *
      * @param jobId     the job.
      * @param wireJobId the job id of its data-plane messages.
+     * @param authKey   the job's key, which signs every data-plane message.
      * @param spec      the job's spec.
      * @param shard     the shard's index.
      * @param readyTo   told when the shard listens.
      * @param failedTo  told if it cannot start here.
      */
     public record Start(
-        String jobId, long wireJobId, JobSpec spec, int shard, ActorRef<PsShard.Ready> readyTo,
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, ActorRef<PsShard.Ready> readyTo,
         ActorRef<NodeHost.PlacementFailed> failedTo) implements PsShard.Command, CborSerializable
     {
     }
@@ -138,7 +139,8 @@ public final class ShardEntity
     {
         return Behaviors.setup((context) ->
         {
-            host.tell(new NodeHost.HostShard(start.jobId(), start.wireJobId(), start.spec(), start.shard(),
+            host.tell(new NodeHost.HostShard(start.jobId(), start.wireJobId(), start.authKey(), start.spec(),
+                start.shard(),
                 context.messageAdapter(PsShard.Ready.class, Built::new),
                 context.messageAdapter(NodeHost.PlacementFailed.class, NotBuilt::new)));
             return Behaviors.receive(PsShard.Command.class)

@@ -11,6 +11,7 @@ import dev.parasol.actors.scheduler.Scheduler;
 import dev.parasol.actors.worker.WorkerTelemetry;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.wire.DenseEncoder;
+import dev.parasol.wire.MessageAuthenticator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +44,11 @@ final class JobMetrics
     private final KeyRange[] ranges;
     private final String blas;
     private final Map<String, String> placement;
-    private final Map<Integer, WorkerTelemetry.Snapshot> workers = new LinkedHashMap<>();
+    /**
+     * The latest telemetry of every worker incarnation, by {@link #incarnationKey}: a lost worker's last snapshot
+     * stays counted beside its replacement's, so the job's totals cover both.
+     */
+    private final Map<Long, WorkerTelemetry.Snapshot> workers = new LinkedHashMap<>();
     private final ShardStatistics[] shardStatistics;
     private final List<Map<String, Object>> evaluations = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -65,7 +70,8 @@ final class JobMetrics
         final String blas,
         final Map<String, String> placement)
     {
-        this.placement = Map.copyOf(placement);
+        // The runner's own map, read when the report is written: a replacement's node is known only later.
+        this.placement = placement;
         this.jobId = jobId;
         this.spec = spec;
         this.trainSize = trainSize;
@@ -76,12 +82,18 @@ final class JobMetrics
 
     void onWorkerTelemetry(final int workerId, final WorkerTelemetry.Snapshot telemetry)
     {
-        final WorkerTelemetry.Snapshot previous = workers.get(workerId);
+        final long key = incarnationKey(workerId, telemetry.incarnation());
+        final WorkerTelemetry.Snapshot previous = workers.get(key);
         // Replies may overtake each other; keep the latest by steps.
         if (previous == null || telemetry.steps() >= previous.steps())
         {
-            workers.put(workerId, telemetry);
+            workers.put(key, telemetry);
         }
+    }
+
+    private static long incarnationKey(final int workerId, final int incarnation)
+    {
+        return (long)workerId << Integer.SIZE | incarnation;
     }
 
     void start()
@@ -335,7 +347,7 @@ final class JobMetrics
         long denseBytesPerStep = 0;
         for (final KeyRange range : ranges)
         {
-            denseBytesPerStep += DenseEncoder.length(range.length());
+            denseBytesPerStep += DenseEncoder.length(range.length()) + MessageAuthenticator.TAG_LENGTH;
         }
         final long[] staleness = staleness();
         final Map<String, Object> fields = new LinkedHashMap<>();

@@ -12,9 +12,11 @@ import dev.parasol.actors.scheduler.Scheduler;
 import dev.parasol.actors.scheduler.SchedulerProgress;
 import dev.parasol.actors.scheduler.SchedulerSettings;
 import dev.parasol.actors.worker.Evaluator;
+import dev.parasol.actors.worker.Incarnations;
 import dev.parasol.actors.worker.Worker;
 import dev.parasol.actors.worker.WorkerTelemetry;
 import dev.parasol.engine.model.KeyRange;
+import dev.parasol.wire.JobKey;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -55,6 +57,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final long PROGRESS_EVERY_STEPS = 50;
+    private static final int REPLACEMENTS_PER_SLOT = 3;
+    private static final Duration REPLACEMENT_TIMEOUT = Duration.ofSeconds(120);
 
     enum Phase
     {
@@ -122,7 +126,18 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
     }
 
-    private record ParticipantTerminated(String name) implements JobRunnerCommand
+    /**
+     * A watched part stopped.
+     *
+     * @param name        e.g. {@code worker 1}.
+     * @param slot        the worker slot (the evaluator's is {@code workers}), or -1 for a shard.
+     * @param incarnation the part's incarnation; an older one than the slot's current is history.
+     */
+    private record ParticipantTerminated(String name, int slot, int incarnation) implements JobRunnerCommand
+    {
+    }
+
+    private record SlotAdmitted(PsShard.WorkerAdmitted admitted) implements JobRunnerCommand
     {
     }
 
@@ -146,6 +161,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private final ActorRef<JobManager.Command> manager;
     private final TimerScheduler<JobRunnerCommand> timers;
     private final long wireJobId;
+    private final byte[] authKey;
     private final KeyRange[] ranges;
     private final ModelAssembly model;
     private final DivergenceWatchdog watchdog = new DivergenceWatchdog(
@@ -159,6 +175,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private final Endpoint[] workerEndpoints;
     private final int[] workerExamples;
     private final Map<String, String> placement = new TreeMap<>();
+    private final long[] workerSeeds;
+    private final SlotReplacements replacements;
+    private Scheduler.Statistics lastSchedulerStatistics;
     private JobMetrics metrics;
     private ActorRef<Evaluator.Command> evaluator;
     private Endpoint evaluatorEndpoint;
@@ -186,7 +205,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.spec = spec;
         this.manager = manager;
         this.timers = timers;
-        this.wireJobId = new SecureRandom().nextLong();
+        final SecureRandom random = new SecureRandom();
+        this.wireJobId = random.nextLong();
+        // Handed to the job's parts in their placements only: over a TLS control plane it never crosses in clear.
+        this.authKey = JobKey.generate(random).toBytes();
         this.ranges = spec.workload().create(1).layout().split(spec.shards());
         this.model = new ModelAssembly(spec.workload().create(1).layout());
         this.shards = new EntityRef[ranges.length];
@@ -194,6 +216,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.workers = new ActorRef[spec.workers()];
         this.workerEndpoints = new Endpoint[spec.workers()];
         this.workerExamples = new int[spec.workers()];
+        this.workerSeeds = new long[spec.workers()];
+        this.replacements = new SlotReplacements(spec.workers() + 1, REPLACEMENTS_PER_SLOT * (spec.workers() + 1));
         final ActorRef<Receptionist.Listing> listings =
             context.messageAdapter(Receptionist.Listing.class, HostsListed::new);
         // Subscribe rather than find once: a host registered a moment ago may not be listed yet on this node.
@@ -239,6 +263,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             .onMessage(ShardStopped.class, this::onShardStopped)
             .onMessage(JobRunnerCommand.Stop.class, this::onCancel)
             .onMessage(ParticipantTerminated.class, this::onParticipantTerminated)
+            .onMessage(SlotAdmitted.class, this::onSlotAdmitted)
             .onMessage(StartTimeout.class, this::onStartTimeout)
             .onMessage(StopTimeout.class, this::onStopTimeout)
             .build();
@@ -280,7 +305,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             // Cluster Sharding picks the ps node; the entity keeps the address of the shard wherever it lives.
             final EntityRef<PsShard.Command> shard = ShardEntity.ref(getContext().getSystem(), jobId, range.shard());
-            shard.tell(new ShardEntity.Start(jobId, wireJobId, spec, range.shard(), readyTo, placementFailures()));
+            shard.tell(new ShardEntity.Start(
+                jobId, wireJobId, authKey, spec, range.shard(), readyTo, placementFailures()));
             shards[range.shard()] = shard;
         }
         pending = ranges.length;
@@ -295,7 +321,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
         final PsShard.Ready ready = message.ready();
         shardEndpoints[ready.shard()] = ready.endpoint();
-        watched(ready.shardRef(), "shard " + ready.shard());
+        watched(ready.shardRef(), "shard " + ready.shard(), -1, 0);
         if (--pending == 0)
         {
             startWorkers();
@@ -303,9 +329,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         return next();
     }
 
-    private <T> ActorRef<T> watched(final ActorRef<T> participant, final String name)
+    private <T> ActorRef<T> watched(
+        final ActorRef<T> participant, final String name, final int slot, final int incarnation)
     {
-        getContext().watchWith(participant, new ParticipantTerminated(name));
+        getContext().watchWith(participant, new ParticipantTerminated(name, slot, incarnation));
         placement.put(name, nodeOf(participant));
         return participant;
     }
@@ -327,11 +354,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         final List<Endpoint> shardList = List.copyOf(Arrays.asList(shardEndpoints));
         for (int w = 0; w < spec.workers(); w++)
         {
+            workerSeeds[w] = seeds.nextLong();
             workerHosts.get(w % workerHosts.size()).tell(new NodeHost.HostWorker(
-                jobId, wireJobId, spec, w, seeds.nextLong(), shardList, readyTo, placementFailures()));
+                jobId, wireJobId, authKey, spec, w, workerSeeds[w], 0, 0, shardList, readyTo, placementFailures()));
         }
         workerHosts.get(spec.workers() % workerHosts.size()).tell(new NodeHost.HostEvaluator(
-            jobId, wireJobId, spec, shardList,
+            jobId, wireJobId, authKey, spec, 0, shardList,
             getContext().messageAdapter(Evaluator.Ready.class, EvaluatorReady::new), placementFailures()));
         pending = spec.workers() + 1;
     }
@@ -339,17 +367,26 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private Behavior<JobRunnerCommand> onWorkerReady(final WorkerReady message)
     {
         final Worker.Ready ready = message.ready();
-        workerEndpoints[ready.workerId()] = ready.endpoint();
-        workerExamples[ready.workerId()] = ready.examples();
-        workers[ready.workerId()] = watched(ready.worker(), "worker " + ready.workerId());
+        final int w = ready.workerId();
+        if (replacements.isReplacing(w))
+        {
+            return onReplacementReady(w, ready.endpoint(), ready.worker());
+        }
+        workerEndpoints[w] = ready.endpoint();
+        workerExamples[w] = ready.examples();
+        workers[w] = watched(ready.worker(), "worker " + w, w, 0);
         blas = ready.blas();
         return onParticipantReady();
     }
 
     private Behavior<JobRunnerCommand> onEvaluatorReady(final EvaluatorReady message)
     {
+        if (replacements.isReplacing(spec.workers()))
+        {
+            return onReplacementReady(spec.workers(), message.ready().endpoint(), message.ready().evaluator());
+        }
         evaluatorEndpoint = message.ready().endpoint();
-        evaluator = watched(message.ready().evaluator(), "the evaluator");
+        evaluator = watched(message.ready().evaluator(), "the evaluator", spec.workers(), 0);
         return onParticipantReady();
     }
 
@@ -443,6 +480,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             evaluationPending = true;
             return;
         }
+        if (evaluator == null)
+        {
+            // Being replaced: evaluated as soon as the replacement is connected.
+            evaluationPending = true;
+            return;
+        }
         evaluating = true;
         evaluationPending = false;
         evaluator.tell(new Evaluator.Evaluate(
@@ -505,8 +548,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             WorkerTelemetry.Snapshot.class, (snapshot) -> new TelemetryReceived(snapshot, snapshot.workerId()));
         for (final ActorRef<Worker.Command> worker : workers)
         {
-            worker.tell(new Worker.GetTelemetry(telemetryTo));
+            if (worker != null)
+            {
+                worker.tell(new Worker.GetTelemetry(telemetryTo));
+            }
         }
+        tendReplacements();
         final ActorRef<ShardStatistics> statisticsTo =
             getContext().messageAdapter(ShardStatistics.class, ShardStatisticsReceived::new);
         for (final EntityRef<PsShard.Command> shard : shards)
@@ -516,6 +563,24 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         scheduler.tell(new Scheduler.GetStatistics(
             getContext().messageAdapter(Scheduler.Statistics.class, SchedulerStatistics::new)));
         return next();
+    }
+
+    private void tendReplacements()
+    {
+        for (int slot = 0; slot <= spec.workers(); slot++)
+        {
+            if (replacements.isWaitingForNode(slot))
+            {
+                placeReplacement(slot, "");
+            }
+        }
+        final int overdue = replacements.overdue(System.nanoTime(), REPLACEMENT_TIMEOUT.toNanos());
+        if (overdue >= 0)
+        {
+            beginStopping("a replacement did not start", "the replacement of " +
+                (overdue == spec.workers() ? "the evaluator" : "worker " + overdue) + " did not start within " +
+                REPLACEMENT_TIMEOUT + (workerHosts.isEmpty() ? ": no node with role worker is left" : ""));
+        }
     }
 
     private Behavior<JobRunnerCommand> onTelemetry(final TelemetryReceived message)
@@ -530,6 +595,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private Behavior<JobRunnerCommand> onSchedulerStatistics(final SchedulerStatistics message)
     {
         final Scheduler.Statistics statistics = message.statistics();
+        lastSchedulerStatistics = statistics;
         metrics.onSchedulerStatistics(statistics);
         if (phase == Phase.RUNNING && watchdog.onLoss(statistics.meanRecentLoss(), statistics.totalSteps()))
         {
@@ -575,11 +641,205 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onParticipantTerminated(final ParticipantTerminated message)
     {
-        if (phase.ordinal() < Phase.STOPPING_WORKERS.ordinal())
+        final int slot = message.slot();
+        if (slot >= 0 && message.incarnation() != replacements.incarnation(slot))
         {
-            // A part that stops while the job runs has crashed; its own node's log says why.
+            // An earlier incarnation, already replaced.
+            return next();
+        }
+        final boolean evaluatorStillNeeded = slot == spec.workers() &&
+            phase.ordinal() <= Phase.FINAL_EVALUATION.ordinal();
+        if ((phase == Phase.RUNNING || evaluatorStillNeeded) && slot >= 0 && replacements.mayReplace())
+        {
+            replaceLost(slot, message.name(), placement.getOrDefault(message.name(), "?"));
+        }
+        else if (phase == Phase.STOPPING_WORKERS && slot >= 0 && slot < spec.workers() && workers[slot] != null)
+        {
+            // Lost while draining: what it had acknowledged is applied; there is nothing more to wait for.
+            workers[slot] = null;
+            metrics.warn(message.name() + " was lost while stopping");
+            if (--pending == 0)
+            {
+                workersStopped();
+            }
+        }
+        else if (phase.ordinal() < Phase.STOPPING_WORKERS.ordinal())
+        {
+            // A part that stops while the job runs has crashed (or its node is gone); its node's log says why.
             beginStopping(message.name() + " stopped unexpectedly", message.name() + " of " + jobId +
-                " stopped unexpectedly (see its node's log for the error)");
+                " stopped unexpectedly (see its node's log for the error)" +
+                (slot >= 0 ? "; no replacement left (" + replacements.used() + " used)" : ""));
+        }
+        return next();
+    }
+
+    /**
+     * A worker or the evaluator is gone (its node crashed, was partitioned away and downed, or the part failed):
+     * the scheduler stops waiting for it, and a replacement with the same slot, hence the same data slice, loaded
+     * from the copy on its own node, starts on a live worker node. The shards will refuse whatever the lost one
+     * still sends (a paused process may resume) and give the replacement the whole range on its first request.
+     */
+    private void replaceLost(final int slot, final String name, final String lostNode)
+    {
+        final boolean isEvaluator = slot == spec.workers();
+        if (isEvaluator)
+        {
+            evaluator = null;
+            evaluationPending |= evaluating;
+            evaluating = false;
+        }
+        else
+        {
+            workers[slot] = null;
+            scheduler.tell(new Scheduler.WorkerLost(slot));
+        }
+        final long clock = isEvaluator ? 0 : joinClock(slot);
+        final int incarnation = replacements.begin(slot, clock);
+        metrics.warn(name + " on " + lostNode + " was lost; starting incarnation " + incarnation + " of its slot" +
+            (isEvaluator ? "" : " at clock " + clock));
+        getContext().getLog().warn("{}: {} on {} was lost; replacing it (incarnation {})", jobId, name, lostNode,
+            incarnation);
+        placeReplacement(slot, lostNode);
+    }
+
+    /**
+     * Where a replacement joins: the smallest clock among the other active workers, so it holds nobody back and
+     * runs ahead of nobody.
+     */
+    private long joinClock(final int lostSlot)
+    {
+        final Scheduler.Statistics statistics = lastSchedulerStatistics;
+        if (statistics == null)
+        {
+            return 0;
+        }
+        long min = Long.MAX_VALUE;
+        for (final Map.Entry<Integer, Long> entry : statistics.clocks().entrySet())
+        {
+            if (entry.getKey() != lostSlot)
+            {
+                min = Math.min(min, entry.getValue());
+            }
+        }
+        return min == Long.MAX_VALUE ? statistics.clocks().getOrDefault(lostSlot, 0L) : min;
+    }
+
+    private void placeReplacement(final int slot, final String lostNode)
+    {
+        final List<ActorRef<NodeHost.Command>> live = new ArrayList<>();
+        for (final ActorRef<NodeHost.Command> host : workerHosts)
+        {
+            if (!nodeOf(host).equals(lostNode))
+            {
+                live.add(host);
+            }
+        }
+        if (live.isEmpty())
+        {
+            // Tried again on every tick until a worker node is listed, or the replacement times out.
+            return;
+        }
+        replacements.placed(slot);
+        final ActorRef<NodeHost.Command> host = live.get(slot % live.size());
+        final List<Endpoint> shardList = List.copyOf(Arrays.asList(shardEndpoints));
+        final int incarnation = replacements.incarnation(slot);
+        if (slot == spec.workers())
+        {
+            host.tell(new NodeHost.HostEvaluator(jobId, wireJobId, authKey, spec, incarnation, shardList,
+                getContext().messageAdapter(Evaluator.Ready.class, EvaluatorReady::new), placementFailures()));
+        }
+        else
+        {
+            host.tell(new NodeHost.HostWorker(jobId, wireJobId, authKey, spec, slot,
+                workerSeeds[slot] + incarnation * 0x9E3779B97F4A7C15L, incarnation, replacements.clock(slot),
+                shardList, getContext().messageAdapter(Worker.Ready.class, WorkerReady::new), placementFailures()));
+        }
+    }
+
+    private <T> Behavior<JobRunnerCommand> onReplacementReady(
+        final int slot, final Endpoint endpoint, final ActorRef<T> part)
+    {
+        final boolean isEvaluator = slot == spec.workers();
+        final String name = isEvaluator ? "the evaluator" : "worker " + slot;
+        watched(part, name, slot, replacements.incarnation(slot));
+        if (!replacementWanted(slot))
+        {
+            stopReplacement(part, isEvaluator);
+            return next();
+        }
+        replacements.ready(slot, part, endpoint);
+        final ActorRef<PsShard.WorkerAdmitted> admittedTo =
+            getContext().messageAdapter(PsShard.WorkerAdmitted.class, SlotAdmitted::new);
+        for (final EntityRef<PsShard.Command> shard : shards)
+        {
+            shard.tell(new PsShard.AdmitWorker(slot, Incarnations.sequenceBase(replacements.incarnation(slot)),
+                endpoint, admittedTo));
+        }
+        return next();
+    }
+
+    /**
+     * A worker's replacement is wanted while the job trains; the evaluator's until the final evaluation is done,
+     * since the model is read through it.
+     */
+    private boolean replacementWanted(final int slot)
+    {
+        return phase == Phase.RUNNING ||
+            slot == spec.workers() && phase.ordinal() <= Phase.FINAL_EVALUATION.ordinal();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void stopReplacement(final ActorRef<?> part, final boolean isEvaluator)
+    {
+        if (isEvaluator)
+        {
+            ((ActorRef<Evaluator.Command>)part).tell(Evaluator.Stop.INSTANCE);
+        }
+        else
+        {
+            ((ActorRef<Worker.Command>)part).tell(new Worker.Stop(getContext().getSystem().ignoreRef()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Behavior<JobRunnerCommand> onSlotAdmitted(final SlotAdmitted message)
+    {
+        final PsShard.WorkerAdmitted admitted = message.admitted();
+        final int slot = admitted.workerId();
+        if (admitted.error() != null)
+        {
+            beginStopping("a replacement could not be connected", "shard " + admitted.shard() + " could not admit " +
+                "the replacement of slot " + slot + ": " + admitted.error());
+            return next();
+        }
+        if (!replacements.admitted(slot, shards.length))
+        {
+            return next();
+        }
+        if (!replacementWanted(slot))
+        {
+            stopReplacement(replacements.part(slot), slot == spec.workers());
+            replacements.done(slot);
+            return next();
+        }
+        final ActorRef<?> part = replacements.part(slot);
+        placement.put(slot == spec.workers() ? "the evaluator" : "worker " + slot, nodeOf(part));
+        metrics.warn((slot == spec.workers() ? "the evaluator" : "worker " + slot) + " replaced on " + nodeOf(part));
+        replacements.done(slot);
+        if (slot == spec.workers())
+        {
+            evaluator = (ActorRef<Evaluator.Command>)part;
+            if (evaluationPending)
+            {
+                requestEvaluation();
+            }
+        }
+        else
+        {
+            workers[slot] = (ActorRef<Worker.Command>)part;
+            scheduler.tell(new Scheduler.WorkerJoined(slot, replacements.clock(slot)));
+            workers[slot].tell(new Worker.Start(scheduler,
+                getContext().messageAdapter(Worker.Failed.class, WorkerFailed::new)));
         }
         return next();
     }
@@ -627,11 +887,25 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         phase = Phase.STOPPING_WORKERS;
         final ActorRef<Worker.Stopped> stoppedTo =
             getContext().messageAdapter(Worker.Stopped.class, WorkerStopped::new);
-        for (final ActorRef<Worker.Command> worker : workers)
+        pending = 0;
+        for (int w = 0; w < workers.length; w++)
         {
-            worker.tell(new Worker.Stop(stoppedTo));
+            if (workers[w] != null)
+            {
+                workers[w].tell(new Worker.Stop(stoppedTo));
+                pending++;
+            }
+            else if (replacements.part(w) != null)
+            {
+                // Connected but not yet admitted by every shard: it never trained, nothing to drain.
+                stopReplacement(replacements.part(w), false);
+                replacements.done(w);
+            }
         }
-        pending = workers.length;
+        if (pending == 0)
+        {
+            workersStopped();
+        }
     }
 
     private void stopStartedParts()
@@ -664,14 +938,19 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         if (phase == Phase.STOPPING_WORKERS && --pending == 0)
         {
-            scheduler.tell(Scheduler.Stop.INSTANCE);
-            phase = Phase.FINAL_EVALUATION;
-            if (!evaluating)
-            {
-                requestFinalEvaluation();
-            }
+            workersStopped();
         }
         return next();
+    }
+
+    private void workersStopped()
+    {
+        scheduler.tell(Scheduler.Stop.INSTANCE);
+        phase = Phase.FINAL_EVALUATION;
+        if (!evaluating)
+        {
+            requestFinalEvaluation();
+        }
     }
 
     private void requestFinalEvaluation()

@@ -9,6 +9,7 @@ import dev.parasol.engine.compress.CompressorSpec;
 import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.optim.OptimiserConfig;
 import dev.parasol.wire.DenseEncoder;
+import dev.parasol.wire.MessageAuthenticator;
 import dev.parasol.wire.HeaderDescriptor;
 
 import java.nio.file.Path;
@@ -322,7 +323,7 @@ public record JobSpec(
     {
         // ParameterLayout.split gives the first (parameters % shards) ranges one key more: the longest is the ceiling.
         final int longestRange = (workload.parameterCount() + shards - 1) / shards;
-        return DenseEncoder.length(longestRange);
+        return DenseEncoder.length(longestRange) + MessageAuthenticator.TAG_LENGTH;
     }
 
     /**

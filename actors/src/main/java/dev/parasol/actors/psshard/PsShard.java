@@ -1,10 +1,10 @@
 package dev.parasol.actors.psshard;
 
 import dev.parasol.actors.CborSerializable;
-import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.dataplane.MessageSender;
 import dev.parasol.engine.model.Model;
+import dev.parasol.wire.MessageAuthenticator;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
@@ -48,6 +48,31 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      */
     public record Connect(List<Endpoint> workerEndpoints, ActorRef<Connected> replyTo)
         implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * Hand a worker slot to a replacement worker (or evaluator): connect to it, then send the slot's replies there
+     * and accept only the replacement's sequences ({@link ShardState#admitIncarnation}).
+     *
+     * @param workerId the slot.
+     * @param base     the replacement's sequence base.
+     * @param endpoint where the replacement listens.
+     * @param replyTo  told when the slot is handed over, or why not.
+     */
+    public record AdmitWorker(int workerId, long base, Endpoint endpoint, ActorRef<WorkerAdmitted> replyTo)
+        implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * A slot was handed to a replacement, or could not be.
+     *
+     * @param shard    the shard's index.
+     * @param workerId the slot.
+     * @param error    null when handed over, else why not.
+     */
+    public record WorkerAdmitted(int shard, int workerId, String error) implements CborSerializable
     {
     }
 
@@ -106,6 +131,10 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     {
     }
 
+    private record AdmitDone(AdmitWorker admit, ExclusivePublication replaced, Throwable error) implements Command
+    {
+    }
+
     private record SnapshotReady(ShardSnapshot snapshot, Throwable error, ActorRef<Stopped> replyTo)
         implements Command
     {
@@ -114,6 +143,8 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     private final PsShardSetup setup;
     private final Subscription subscription;
     private final List<ExclusivePublication> publications = new ArrayList<>();
+    private MessageSender[] senders;
+    private ExclusivePublication[] slotPublications;
     private ShardAgent agent;
 
     private PsShard(final ActorContext<Command> context, final PsShardSetup setup)
@@ -141,6 +172,8 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     {
         return newReceiveBuilder()
             .onMessage(Connect.class, this::onConnect)
+            .onMessage(AdmitWorker.class, this::onAdmitWorker)
+            .onMessage(AdmitDone.class, this::onAdmitDone)
             .onMessage(GetStatistics.class, this::onGetStatistics)
             .onMessage(StatisticsReady.class, this::onStatisticsReady)
             .onMessage(Stop.class, this::onStop)
@@ -151,27 +184,21 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
 
     private Behavior<Command> onConnect(final Connect connect)
     {
-        final DataPlane dataPlane = setup.dataPlane();
-        final MessageSender[] senders = new MessageSender[connect.workerEndpoints().size()];
-        for (int w = 0; w < senders.length; w++)
+        final int slots = connect.workerEndpoints().size();
+        // Written here before the agent starts, afterwards only on the agent's thread (AdmitWorker).
+        final MessageSender[] senders = new MessageSender[slots];
+        slotPublications = new ExclusivePublication[slots];
+        for (int w = 0; w < slots; w++)
         {
-            final Endpoint workerEndpoint = connect.workerEndpoints().get(w);
-            final ExclusivePublication publication = dataPlane.addExclusivePublication(workerEndpoint);
-            publications.add(publication);
-            final boolean evaluator = w == setup.workers();
-            senders[w] = dataPlane.newSender(publication,
-                evaluator ? setup.evaluationCounters() : setup.counters(), MessageSender.Traffic.PARAMETER);
-            if (!senders[w].awaitConnected(CONNECT_TIMEOUT))
-            {
-                throw new IllegalStateException("shard " + setup.range().shard() + " of " + setup.jobId() +
-                    " could not connect to worker " + w + " at " + workerEndpoint);
-            }
+            slotPublications[w] = connectTo(w, connect.workerEndpoints().get(w));
+            senders[w] = newSender(w, slotPublications[w]);
         }
+        this.senders = senders;
         final Model model = setup.workload().create(1);
         final float[] initial = new float[model.layout().size()];
         model.initialiseInPlace(initial, new SplittableRandom(setup.seed()));
         final ShardState state = new ShardState(setup.wireJobId(), setup.range(), initial, setup.range().start(),
-            setup.optimiser(), setup.staleness(), setup.workers());
+            setup.optimiser(), setup.staleness(), setup.workers(), new MessageAuthenticator(setup.key()));
         agent = new ShardAgent(state, subscription, (worker, buffer, offset, length) ->
             worker >= 0 && worker < senders.length ? senders[worker].send(buffer, offset, length) : -1);
         if (!setup.runner().add(agent, CONNECT_TIMEOUT))
@@ -180,6 +207,74 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
                 " was not taken by the shard runner within " + CONNECT_TIMEOUT);
         }
         connect.replyTo().tell(new Connected(setup.range().shard()));
+        return this;
+    }
+
+    private ExclusivePublication connectTo(final int workerId, final Endpoint workerEndpoint)
+    {
+        final ExclusivePublication publication = setup.dataPlane().addExclusivePublication(workerEndpoint);
+        publications.add(publication);
+        if (!newSender(workerId, publication).awaitConnected(CONNECT_TIMEOUT))
+        {
+            throw new IllegalStateException("shard " + setup.range().shard() + " of " + setup.jobId() +
+                " could not connect to worker " + workerId + " at " + workerEndpoint);
+        }
+        return publication;
+    }
+
+    private MessageSender newSender(final int workerId, final ExclusivePublication publication)
+    {
+        final boolean evaluator = workerId == setup.workers();
+        return setup.dataPlane().newSender(publication,
+            evaluator ? setup.evaluationCounters() : setup.counters(), MessageSender.Traffic.PARAMETER);
+    }
+
+    private Behavior<Command> onAdmitWorker(final AdmitWorker admit)
+    {
+        final int workerId = admit.workerId();
+        if (agent == null || workerId < 0 || workerId >= senders.length)
+        {
+            admit.replyTo().tell(new WorkerAdmitted(setup.range().shard(), workerId,
+                agent == null ? "the shard is not serving" : "no worker slot " + workerId));
+            return this;
+        }
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final ExclusivePublication replaced = slotPublications[workerId];
+        try
+        {
+            final ExclusivePublication publication = connectTo(workerId, admit.endpoint());
+            slotPublications[workerId] = publication;
+            final MessageSender sender = newSender(workerId, publication);
+            final MessageSender[] senders = this.senders;
+            if (!agent.admitIncarnation(workerId, admit.base(), () -> senders[workerId] = sender, future))
+            {
+                future.completeExceptionally(new IllegalStateException("the shard's command queue is full"));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            future.completeExceptionally(ex);
+        }
+        getContext().pipeToSelf(future, (ignored, error) -> new AdmitDone(admit, replaced, error));
+        return this;
+    }
+
+    private Behavior<Command> onAdmitDone(final AdmitDone done)
+    {
+        final AdmitWorker admit = done.admit();
+        if (done.error() == null)
+        {
+            // The agent no longer sends to the lost worker: its stream can go.
+            publications.remove(done.replaced());
+            CloseHelper.quietClose(done.replaced());
+        }
+        else
+        {
+            // The agent still sends to the old stream; keep the books the same (the new one closes with the shard).
+            slotPublications[admit.workerId()] = done.replaced();
+        }
+        admit.replyTo().tell(new WorkerAdmitted(setup.range().shard(), admit.workerId(),
+            done.error() == null ? null : String.valueOf(done.error())));
         return this;
     }
 

@@ -7,6 +7,7 @@ import dev.parasol.actors.scheduler.StalenessPolicy;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.optim.OptimiserConfig;
+import dev.parasol.wire.JobKey;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -26,6 +27,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param evaluationCounters counters for the replies to the evaluator, kept apart from the training traffic.
  * @param runner    the node's composite runner of shard agents.
  * @param streamId  the stream id of the shard's subscription.
+ * @param key       the job's key: every message to and from the shard is signed with it.
  * @param readyTo   told once the shard listens.
  */
 public record PsShardSetup(
@@ -42,6 +44,7 @@ public record PsShardSetup(
     TrainingCounters evaluationCounters,
     DynamicAgentRunner runner,
     int streamId,
+    JobKey key,
     ActorRef<PsShard.Ready> readyTo)
 {
 }

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * sized for the largest message of the shard, which allocates nothing per message after the first from each sender.
  * <p>
  * {@link #doWork()} drains a few commands, then polls at most {@code fragmentLimit} fragments; it never logs and never
- * blocks. Actors never touch the state: they enqueue commands ({@link #snapshot}, {@link #statistics}, {@link #stop})
+ * blocks. Actors never touch the state: they enqueue commands ({@link #snapshot}, {@link #statistics},
+ * {@link #admitIncarnation}, {@link #stop})
  * from any thread, and the agent completes the given future on its own thread. A command that does not fit the queue
  * is refused (the method returns false) and counted.
  * <p>
@@ -161,6 +162,23 @@ public final class ShardAgent implements Agent
     }
 
     /**
+     * Hand a worker slot to a new incarnation of its worker: on the agent's thread, first run {@code redirect} (which
+     * points the slot's replies at the new worker), then {@link ShardState#admitIncarnation}, so no message is
+     * answered in between with the old address or accepted under the old sequence base. Thread-safe.
+     *
+     * @param workerId the slot.
+     * @param base     the new incarnation's sequence base.
+     * @param redirect run on the agent's thread before the slot is handed over.
+     * @param result   completed on the agent's thread; exceptionally if the state refused the base.
+     * @return true if queued, false if the command queue was full (counted).
+     */
+    public boolean admitIncarnation(
+        final int workerId, final long base, final Runnable redirect, final CompletableFuture<Void> result)
+    {
+        return enqueue(new AdmitCommand(workerId, base, redirect, result));
+    }
+
+    /**
      * Has the agent stopped polling?
      *
      * @return true after a stop command was served or the agent closed.
@@ -210,6 +228,19 @@ public final class ShardAgent implements Agent
         {
             statistics.result().complete(state.statistics());
         }
+        else if (command instanceof AdmitCommand admit)
+        {
+            try
+            {
+                admit.redirect().run();
+                state.admitIncarnation(admit.workerId(), admit.base());
+                admit.result().complete(null);
+            }
+            catch (final RuntimeException ex)
+            {
+                admit.result().completeExceptionally(ex);
+            }
+        }
         else if (command instanceof StopCommand stop)
         {
             stopped = true;
@@ -232,6 +263,11 @@ public final class ShardAgent implements Agent
     }
 
     private record StatisticsCommand(CompletableFuture<ShardStatistics> result) implements Command
+    {
+    }
+
+    private record AdmitCommand(int workerId, long base, Runnable redirect, CompletableFuture<Void> result)
+        implements Command
     {
     }
 

@@ -36,7 +36,14 @@ public enum ShardRejectReason
     /**
      * A {@code GRADIENT_PUSH} whose base version is negative: no shard ever had such a version.
      */
-    NEGATIVE_BASE_VERSION;
+    NEGATIVE_BASE_VERSION,
+
+    /**
+     * A message from an earlier incarnation of a worker slot: its sequence is at or below the base of the slot's
+     * current incarnation ({@link ShardState#admitIncarnation}). A worker that was declared lost and replaced, and
+     * then resumed (a paused process, a healed partition), must not change the shard or be answered.
+     */
+    STALE_INCARNATION;
 
     private static final ShardRejectReason[] VALUES = values();
 

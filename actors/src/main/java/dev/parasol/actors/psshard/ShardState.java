@@ -10,6 +10,7 @@ import dev.parasol.wire.DenseDecoder;
 import dev.parasol.wire.DenseEncoder;
 import dev.parasol.wire.Encoding;
 import dev.parasol.wire.MessageHeaderDecoder;
+import dev.parasol.wire.MessageAuthenticator;
 import dev.parasol.wire.MessageHeaderEncoder;
 import dev.parasol.wire.MessageType;
 import dev.parasol.wire.QuantizedDecoder;
@@ -135,6 +136,7 @@ public final class ShardState
     private final Optimiser optimiser;
     private final StalenessPolicy policy;
     private final long[] lastSequence;
+    private final long[] sequenceBase;
     private final long[] sentVersion;
     private final DirtySet[] dirty;
     private final Histogram staleness;
@@ -181,6 +183,33 @@ public final class ShardState
         final StalenessPolicy policy,
         final int workers)
     {
+        this(jobId, range, initialParameters, initialOffset, optimiserConfig, policy, workers, null);
+    }
+
+    /**
+     * Construct the state of a shard at version 0, every worker due a full update, that accepts only messages
+     * signed with the job's key and signs its replies.
+     *
+     * @param jobId             the job; messages of other jobs are rejected.
+     * @param range             the key range the shard owns; {@link KeyRange#shard()} is the shard id.
+     * @param initialParameters source of the initial parameters.
+     * @param initialOffset     index in {@code initialParameters} of the value of key {@code range.start()}.
+     * @param optimiserConfig   the optimiser; a new one is built and initialised to the range length.
+     * @param policy            how staleness scales or drops a push.
+     * @param workers           number of training workers, at least 1; one more slot is kept for the evaluator.
+     * @param authenticator     the job's key, used only on the thread that drives this state; null for unsigned
+     *                          messages (tests and benchmarks).
+     */
+    public ShardState(
+        final long jobId,
+        final KeyRange range,
+        final float[] initialParameters,
+        final int initialOffset,
+        final OptimiserConfig optimiserConfig,
+        final StalenessPolicy policy,
+        final int workers,
+        final MessageAuthenticator authenticator)
+    {
         if (null == range || null == initialParameters || null == optimiserConfig || null == policy)
         {
             throw new IllegalArgumentException("range=" + range + " initialParameters=" +
@@ -209,6 +238,8 @@ public final class ShardState
         optimiser.initialise(length);
         this.policy = policy;
         this.lastSequence = new long[slots];
+        this.sequenceBase = new long[slots];
+        Arrays.fill(sequenceBase, Long.MIN_VALUE);
         this.sentVersion = new long[slots];
         final int threshold = length / DENSE_DIVISOR;
         this.dirty = new DirtySet[slots];
@@ -223,7 +254,9 @@ public final class ShardState
         this.replyIndices = new int[threshold + 1];
         this.replyValues = new float[threshold + 1];
         this.replyBuffer = new UnsafeBuffer(new byte[maxReplyLength(length)]);
+        decoder.authenticator(authenticator);
         replyHeader
+            .authenticator(authenticator)
             .messageType(MessageType.PARAMETER_UPDATE)
             .jobId(jobId)
             .shardId(shardId)
@@ -231,14 +264,15 @@ public final class ShardState
     }
 
     /**
-     * Get the length of the largest reply of a shard of this many coordinates: a dense update of the range.
+     * Get the length of the largest reply of a shard of this many coordinates: a dense update of the range, with
+     * room for an authentication tag.
      *
      * @param length coordinates in the range.
      * @return the largest message length in bytes.
      */
     public static int maxReplyLength(final int length)
     {
-        return Math.max(
+        return MessageAuthenticator.TAG_LENGTH + Math.max(
             DenseEncoder.length(length), SparseEncoder.maxLength(Encoding.SPARSE_F32, length / DENSE_DIVISOR + 1));
     }
 
@@ -275,6 +309,10 @@ public final class ShardState
         {
             return reject(ShardRejectReason.RANGE_MISMATCH);
         }
+        if (decoder.sequence() <= sequenceBase[workerId])
+        {
+            return reject(ShardRejectReason.STALE_INCARNATION);
+        }
 
         switch (decoder.messageType())
         {
@@ -285,6 +323,34 @@ public final class ShardState
             default:
                 return reject(ShardRejectReason.UNEXPECTED_TYPE);
         }
+    }
+
+    /**
+     * Hand a worker slot to a new incarnation of its worker (a replacement for one that was lost): from now on, a
+     * message of the slot is accepted only with a sequence above {@code base}, so the earlier incarnation, whose
+     * sequences are all at or below it, can change nothing even if it comes back; and the next update to the slot
+     * carries the whole range, since the replacement's replica is not the one the shard last updated. Pushes of the
+     * earlier incarnation that were applied stay applied: what a shard acknowledged is never taken back.
+     *
+     * @param workerId the slot, a worker or the evaluator.
+     * @param base     the new incarnation's sequence base; its first message carries {@code base + 1}. Must be above
+     *                 every sequence the slot has seen.
+     * @throws IllegalArgumentException if the slot is unknown or {@code base} is not above the slot's last sequence.
+     */
+    public void admitIncarnation(final int workerId, final long base)
+    {
+        if (workerId < 0 || workerId >= slots)
+        {
+            throw new IllegalArgumentException("workerId=" + workerId + ", expected 0.." + (slots - 1));
+        }
+        if (base < lastSequence[workerId] || base <= sequenceBase[workerId])
+        {
+            throw new IllegalArgumentException("base=" + base + " for worker " + workerId + ", expected above its " +
+                "last sequence " + lastSequence[workerId] + " and its current base " + sequenceBase[workerId]);
+        }
+        sequenceBase[workerId] = base;
+        lastSequence[workerId] = base;
+        dirty[workerId].markAll();
     }
 
     private int onPush(final int workerId, final ReplySender replies)

@@ -9,6 +9,8 @@ import dev.parasol.engine.data.InMemoryDataset;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.train.TestSetEvaluator;
+import dev.parasol.wire.JobKey;
+import dev.parasol.wire.MessageAuthenticator;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
@@ -140,16 +142,22 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
         final DataPlane dataPlane,
         final TrainingCounters counters,
         final int streamId,
+        final int incarnation,
+        final JobKey key,
         final ActorRef<Ready> readyTo)
     {
         super(context);
+        // The actor's own: evaluations run on its thread.
+        final MessageAuthenticator authenticator = new MessageAuthenticator(key);
         this.ranges = ranges.toArray(new KeyRange[0]);
         this.replica = new float[workload.parameterCount()];
-        this.updater = new ReplicaUpdater(wireJobId, replica, this.ranges);
-        this.encoder = new PushEncoder(wireJobId, evaluatorId, 1);
+        this.updater = new ReplicaUpdater(wireJobId, replica, this.ranges, authenticator);
+        this.encoder = new PushEncoder(wireJobId, evaluatorId, 1, authenticator);
         this.testSet = new TestSetEvaluator(test, workload.create(EVALUATION_CHUNK));
         this.awaiting = new boolean[ranges.size()];
         this.sequences = new long[ranges.size()];
+        // A replacement evaluator continues above its predecessor's sequences, which the shards refuse from now on.
+        Arrays.fill(sequences, Incarnations.sequenceBase(incarnation));
         this.replies = dataPlane.addSubscription(streamId);
         final Endpoint endpoint = dataPlane.resolveEndpoint(replies, CONNECT_TIMEOUT);
         this.senders = new MessageSender[ranges.size()];
@@ -179,6 +187,8 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
      * @param dataPlane      the node's data plane.
      * @param counters       counters for the evaluation traffic, apart from training's.
      * @param streamId       the stream id of its subscription.
+     * @param incarnation    0, or 1, 2, ... for a replacement evaluator ({@link Incarnations}).
+     * @param key            the job's key: every message to and from the evaluator is signed with it.
      * @param readyTo        told when connected.
      * @return the behavior.
      */
@@ -192,11 +202,13 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
         final DataPlane dataPlane,
         final TrainingCounters counters,
         final int streamId,
+        final int incarnation,
+        final JobKey key,
         final ActorRef<Ready> readyTo)
     {
         return Behaviors.setup((context) -> new Evaluator(
             context, wireJobId, evaluatorId, workload, ranges, shardEndpoints, test, dataPlane, counters, streamId,
-            readyTo));
+            incarnation, key, readyTo));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.parasol.engine.compress.CompressedGradient;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.wire.DenseEncoder;
 import dev.parasol.wire.Encoding;
+import dev.parasol.wire.MessageAuthenticator;
 import dev.parasol.wire.MessageHeaderEncoder;
 import dev.parasol.wire.MessageType;
 import dev.parasol.wire.QuantizedEncoder;
@@ -27,9 +28,9 @@ final class PushEncoder
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final float[] unitScales;
 
-    PushEncoder(final long jobId, final int workerId, final int maxBlocks)
+    PushEncoder(final long jobId, final int workerId, final int maxBlocks, final MessageAuthenticator authenticator)
     {
-        header.jobId(jobId).workerId(workerId);
+        header.jobId(jobId).workerId(workerId).authenticator(authenticator);
         unitScales = new float[Math.max(1, maxBlocks)];
     }
 
@@ -103,7 +104,7 @@ final class PushEncoder
     }
 
     /**
-     * Get the largest message a push of this range can take, whatever the encoding.
+     * Get the largest message a push of this range can take, whatever the encoding, signed.
      *
      * @param length      coordinates in the range.
      * @param minBlockSize smallest block size of a quantised encoding.
@@ -114,6 +115,6 @@ final class PushEncoder
         final int dense = DenseEncoder.length(length);
         final int sparse = SparseEncoder.maxLength(Encoding.SPARSE_F32, length);
         final int quantised = QuantizedEncoder.length(Encoding.QSGD_8BIT, length, minBlockSize);
-        return Math.max(dense, Math.max(sparse, quantised));
+        return MessageAuthenticator.TAG_LENGTH + Math.max(dense, Math.max(sparse, quantised));
     }
 }

@@ -3,6 +3,7 @@ package dev.parasol.actors.worker;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.wire.DenseDecoder;
 import dev.parasol.wire.Encoding;
+import dev.parasol.wire.MessageAuthenticator;
 import dev.parasol.wire.MessageHeaderDecoder;
 import dev.parasol.wire.MessageType;
 import dev.parasol.wire.RejectCounters;
@@ -30,8 +31,10 @@ final class ReplicaUpdater
     private long lastSequence;
     private int lastShard = -1;
 
-    ReplicaUpdater(final long jobId, final float[] replica, final KeyRange[] ranges)
+    ReplicaUpdater(
+        final long jobId, final float[] replica, final KeyRange[] ranges, final MessageAuthenticator authenticator)
     {
+        header.authenticator(authenticator);
         this.jobId = jobId;
         this.replica = replica;
         this.ranges = ranges.clone();

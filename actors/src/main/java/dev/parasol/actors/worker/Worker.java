@@ -10,6 +10,7 @@ import dev.parasol.actors.scheduler.Scheduler;
 import dev.parasol.engine.data.MiniBatchIterator;
 import dev.parasol.engine.linalg.MatrixKernels;
 import dev.parasol.engine.model.KeyRange;
+import dev.parasol.wire.MessageAuthenticator;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
@@ -198,12 +199,14 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             maxBlocks = Math.max(maxBlocks, range.length());
         }
         this.telemetry = new WorkerTelemetry(shards);
+        // One for the agent's thread, which both signs the pushes and checks the updates.
+        final MessageAuthenticator authenticator = new MessageAuthenticator(setup.key());
         this.agent = new WorkerAgent(
             "worker-" + setup.jobId() + "-" + setup.workerId(),
             new Gateway(context.getSelf()),
             step,
-            new ReplicaUpdater(setup.wireJobId(), replica, ranges),
-            new PushEncoder(setup.wireJobId(), setup.workerId(), maxBlocks),
+            new ReplicaUpdater(setup.wireJobId(), replica, ranges, authenticator),
+            new PushEncoder(setup.wireJobId(), setup.workerId(), maxBlocks, authenticator),
             pushLinks,
             requestLinks,
             replies,
@@ -211,6 +214,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             setup.warmupSteps(),
             setup.resendIntervalNs(),
             maxPush);
+        agent.resumeAt(Incarnations.sequenceBase(setup.incarnation()), setup.initialClock());
         setup.readyTo().tell(new Ready(setup.workerId(), endpoint, setup.slice().size(),
             MatrixKernels.defaultKernels().describe(), context.getSelf()));
     }
@@ -290,7 +294,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private WorkerTelemetry.Snapshot telemetrySnapshot()
     {
         return telemetry.snapshot(
-            setup.workerId(), setup.counters().get(TrainingCounterDescriptor.BACK_PRESSURE_EVENTS));
+            setup.workerId(), setup.incarnation(),
+            setup.counters().get(TrainingCounterDescriptor.BACK_PRESSURE_EVENTS));
     }
 
     private Behavior<Command> onStop(final Stop stop)

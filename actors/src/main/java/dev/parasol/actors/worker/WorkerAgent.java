@@ -9,6 +9,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -96,6 +97,19 @@ final class WorkerAgent implements Agent
         this.outbox = new boolean[pushLinks.length];
         this.awaiting = new boolean[pushLinks.length];
         this.pushes = new CompressedGradient[pushLinks.length];
+    }
+
+    /**
+     * Start a replacement where its predecessor left off: sequences above the predecessor's, and the clock the
+     * scheduler let it join at. Called before the agent runs.
+     *
+     * @param sequenceBase the incarnation's sequence base; the first message carries {@code sequenceBase + 1}.
+     * @param initialClock the clock it joins at.
+     */
+    void resumeAt(final long sequenceBase, final long initialClock)
+    {
+        Arrays.fill(sequences, sequenceBase);
+        clock = initialClock;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.parasol.engine.compress.CompressorSpec;
 import dev.parasol.engine.data.InMemoryDataset;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.engine.model.Workload;
+import dev.parasol.wire.JobKey;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import java.util.List;
@@ -31,6 +32,10 @@ import java.util.List;
  * @param counters       the job's counters.
  * @param streamId       the stream id of this worker's subscription.
  * @param resendIntervalNs how long to wait for a shard's reply before sending the same message again.
+ * @param incarnation    0 for the first worker of the slot, 1, 2, ... for its replacements; its message sequences
+ *                       start above every sequence of the earlier ones ({@link Incarnations}).
+ * @param initialClock   the clock it starts at: 0, or where a replacement joins.
+ * @param key            the job's key: every message to and from the worker is signed with it.
  * @param readyTo        told once the worker is connected to every shard.
  */
 public record WorkerSetup(
@@ -50,6 +55,9 @@ public record WorkerSetup(
     TrainingCounters counters,
     int streamId,
     long resendIntervalNs,
+    int incarnation,
+    long initialClock,
+    JobKey key,
     ActorRef<Worker.Ready> readyTo)
 {
 }

@@ -329,10 +329,11 @@ public final class WorkerTelemetry
      * Take a consistent-enough copy of every figure, to send over the control plane: each value is read once.
      *
      * @param workerId           the worker this telemetry belongs to.
+     * @param incarnation        which incarnation of the worker: 0, or 1, 2, ... for replacements.
      * @param backPressureEvents the worker's senders' retries after back pressure, from its counters.
      * @return the snapshot.
      */
-    public Snapshot snapshot(final int workerId, final long backPressureEvents)
+    public Snapshot snapshot(final int workerId, final int incarnation, final long backPressureEvents)
     {
         final int shards = shards();
         final long[] pushBytes = new long[shards];
@@ -348,16 +349,17 @@ public final class WorkerTelemetry
             residualNorm[s] = lastResidualNorm(s);
             threshold[s] = lastThreshold(s);
         }
-        return new Snapshot(workerId, steps(), samples(), pushesSent(), pushResends(), bytesUp(), bytesDownReceived(),
-            sendFailures(), backPressureEvents, messagesRejected(), computeNs(), permitWaitNs(), parameterWaitNs(),
-            acknowledgementWaitNs(), lastLoss(), denseFallback(), pushBytes, entries, density, residualNorm,
-            threshold);
+        return new Snapshot(workerId, incarnation, steps(), samples(), pushesSent(), pushResends(), bytesUp(),
+            bytesDownReceived(), sendFailures(), backPressureEvents, messagesRejected(), computeNs(), permitWaitNs(),
+            parameterWaitNs(), acknowledgementWaitNs(), lastLoss(), denseFallback(), pushBytes, entries, density,
+            residualNorm, threshold);
     }
 
     /**
      * A copy of a worker's telemetry, as the job runner receives it from any node.
      *
      * @param workerId              the worker.
+     * @param incarnation           which incarnation of the worker: 0, or 1, 2, ... for replacements.
      * @param steps                 steps completed.
      * @param samples               examples that went into gradients.
      * @param pushesSent            pushes offered to Aeron, resends included.
@@ -381,6 +383,7 @@ public final class WorkerTelemetry
      */
     public record Snapshot(
         int workerId,
+        int incarnation,
         long steps,
         long samples,
         long pushesSent,

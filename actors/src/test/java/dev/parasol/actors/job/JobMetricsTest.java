@@ -67,7 +67,7 @@ class JobMetricsTest
         final int worker, final long steps, final long samples, final long pushes, final long backPressure,
         final long bytesUp)
     {
-        return new WorkerTelemetry.Snapshot(worker, steps, samples, pushes + worker, worker, bytesUp, 0, 0,
+        return new WorkerTelemetry.Snapshot(worker, 0, steps, samples, pushes + worker, worker, bytesUp, 0, 0,
             backPressure, 0, 0, 0, 0, 0, 0.5, false, new long[2], new long[2], new double[2], new double[2],
             new double[2]);
     }

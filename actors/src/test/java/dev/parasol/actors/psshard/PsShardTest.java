@@ -15,6 +15,8 @@ import dev.parasol.engine.model.Workload;
 import dev.parasol.engine.optim.OptimiserConfig;
 import dev.parasol.wire.DenseDecoder;
 import dev.parasol.wire.Encoding;
+import dev.parasol.wire.JobKey;
+import dev.parasol.wire.MessageAuthenticator;
 import dev.parasol.wire.MessageHeaderDecoder;
 import dev.parasol.wire.MessageHeaderEncoder;
 import dev.parasol.wire.MessageType;
@@ -33,9 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -48,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class PsShardTest
 {
     private static final long JOB = 42L;
+    private static final JobKey KEY = JobKey.generate(new SecureRandom());
     private static ActorTestKit testKit;
     private static DataPlane dataPlane;
     private static DynamicAgentRunner runner;
@@ -77,7 +82,7 @@ class PsShardTest
         final TestProbe<PsShard.Ready> ready = testKit.createTestProbe();
         final ActorRef<PsShard.Command> shard = testKit.spawn(PsShard.create(new PsShardSetup("job", JOB, range,
             Workload.W1, 5L, OptimiserConfig.of(OptimiserConfig.Kind.SGD, 0.5f), StalenessPolicy.CONSTANT, 1,
-            dataPlane, counters, counters, runner, 77, ready.getRef())));
+            dataPlane, counters, counters, runner, 77, KEY, ready.getRef())));
         final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
         assertEquals(1, listening.shard());
 
@@ -93,23 +98,26 @@ class PsShardTest
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
         final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
             .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
-            .keyRange(range.start(), range.length());
+            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
         final int length = SparseEncoder.encode(buffer, 0, header, Encoding.SPARSE_F32, new int[] {3, 10},
             new float[] {2.0f, -4.0f}, 2);
         // Replayed on purpose: the shard must apply sequence 1 once.
         assertEquals(true, sender.send(buffer, 0, length) > 0);
         assertEquals(true, sender.send(buffer, 0, length) > 0);
+        // Forged: the same push under sequence 5, signed with another key, and unsigned; neither may change a thing.
+        header.sequence(5).authenticator(new MessageAuthenticator(JobKey.generate(new SecureRandom())));
+        final int forged = SparseEncoder.encode(buffer, 0, header, Encoding.SPARSE_F32, new int[] {3, 10},
+            new float[] {100.0f, 100.0f}, 2);
+        assertEquals(true, sender.send(buffer, 0, forged) > 0);
+        header.authenticator(null);
+        final int unsigned = SparseEncoder.encode(buffer, 0, header, Encoding.SPARSE_F32, new int[] {3, 10},
+            new float[] {100.0f, 100.0f}, 2);
+        assertEquals(true, sender.send(buffer, 0, unsigned) > 0);
 
-        final TestProbe<ShardStatistics> statistics = testKit.createTestProbe();
-        ShardStatistics seen = null;
-        for (int attempt = 0; attempt < 100 && (seen == null || seen.applied() + seen.duplicates() < 2); attempt++)
-        {
-            shard.tell(new PsShard.GetStatistics(statistics.getRef()));
-            seen = statistics.receiveMessage(Duration.ofSeconds(5));
-        }
-        assertNotNull(seen);
+        final ShardStatistics seen = awaitStatistics(shard, (s) -> s.applied() + s.duplicates() + s.rejected() >= 4);
         assertEquals(1, seen.applied());
         assertEquals(1, seen.duplicates());
+        assertEquals(2, seen.rejected());
 
         final float[] values = pullOverAeron(sender, buffer, range, workerReplies);
         final Model model = Workload.W1.create(1);
@@ -128,16 +136,30 @@ class PsShardTest
         workerReplies.close();
     }
 
+    private static ShardStatistics awaitStatistics(
+        final ActorRef<PsShard.Command> shard, final Predicate<ShardStatistics> until)
+    {
+        final TestProbe<ShardStatistics> statistics = testKit.createTestProbe();
+        ShardStatistics seen = null;
+        for (int attempt = 0; attempt < 100 && (seen == null || !until.test(seen)); attempt++)
+        {
+            shard.tell(new PsShard.GetStatistics(statistics.getRef()));
+            seen = statistics.receiveMessage(Duration.ofSeconds(5));
+        }
+        assertNotNull(seen);
+        return seen;
+    }
+
     private static float[] pullOverAeron(
         final MessageSender sender, final UnsafeBuffer buffer, final KeyRange range, final Subscription replies)
     {
         final MessageHeaderEncoder request = new MessageHeaderEncoder().messageType(MessageType.PARAMETER_REQUEST)
             .jobId(JOB).workerId(0).shardId(1).sequence(2).baseVersion(0).targetVersion(0)
-            .keyRange(range.start(), range.length());
+            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
         final int length = SparseEncoder.encode(buffer, 0, request, Encoding.SPARSE_F32, new int[0], new float[0], 0);
         assertEquals(true, sender.send(buffer, 0, length) > 0);
         final float[] values = new float[range.length()];
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().authenticator(new MessageAuthenticator(KEY));
         final boolean[] received = new boolean[1];
         final FragmentAssembler assembler = new FragmentAssembler((b, offset, len, h) ->
         {

@@ -4,6 +4,7 @@ import dev.parasol.actors.psshard.ShardMessages.CapturingSender;
 import dev.parasol.actors.psshard.ShardMessages.Message;
 import dev.parasol.actors.psshard.ShardMessages.Reply;
 import dev.parasol.actors.scheduler.StalenessPolicy;
+import dev.parasol.actors.worker.Incarnations;
 import dev.parasol.engine.compress.CompressedGradient;
 import dev.parasol.engine.compress.QsgdCompressor;
 import dev.parasol.engine.compress.ScaledSignCompressor;
@@ -479,5 +480,37 @@ class ShardStateTest
         state.snapshotInto(whole, START);
         assertArrayEquals(params(state), Arrays.copyOfRange(whole, START, START + LENGTH));
         assertFalse(statistics.rejectsByReason().containsKey("NONE"));
+    }
+
+    @Test
+    void shouldRefuseAnEarlierIncarnationAndSendTheReplacementTheWholeRangeWhenASlotIsAdmitted()
+    {
+        final ShardState state = newState(StalenessPolicy.CONSTANT);
+        assertEquals(ShardState.SERVED, messages.request(0, 1, 0).feed(state, sender));
+        assertEquals(ShardState.APPLIED,
+            messages.sparsePush(0, 2, 0, new int[] {3}, new float[] {1.0f}).feed(state, sender));
+        assertEquals(ShardState.SERVED, messages.request(0, 3, 0).feed(state, sender));
+        final float[] afterFirst = params(state);
+
+        final long base = Incarnations.sequenceBase(1);
+        state.admitIncarnation(0, base);
+
+        // The lost worker resumes: a new push of its own (sequence 4) and a request are refused, nothing changes.
+        assertEquals(ShardState.REJECTED,
+            messages.sparsePush(0, 4, 1, new int[] {5}, new float[] {9.0f}).feed(state, sender));
+        assertEquals(ShardState.REJECTED, messages.request(0, 5, 1).feed(state, sender));
+        assertArrayEquals(afterFirst, params(state));
+        assertEquals(2, state.statistics().rejectsByReason().get("STALE_INCARNATION"));
+
+        // The replacement holds a fresh replica (version 0): its first request gets the whole range, dense.
+        final int before = sender.count();
+        assertEquals(ShardState.SERVED, messages.request(0, base + 1, 0).feed(state, sender));
+        assertEquals(before + 1, sender.count());
+        assertTrue(sender.last().isDense());
+        assertArrayEquals(afterFirst, sender.last().values());
+        assertEquals(ShardState.APPLIED,
+            messages.sparsePush(0, base + 2, 1, new int[] {5}, new float[] {1.0f}).feed(state, sender));
+        assertEquals(2, state.version());
+        assertThrows(IllegalArgumentException.class, () -> state.admitIncarnation(0, base));
     }
 }
