@@ -43,7 +43,14 @@ public enum ShardRejectReason
      * current incarnation ({@link ShardState#admitIncarnation}). A worker that was declared lost and replaced, and
      * then resumed (a paused process, a healed partition), must not change the shard or be answered.
      */
-    STALE_INCARNATION;
+    STALE_INCARNATION,
+
+    /**
+     * A {@code PARAMETER_REQUEST} older than the newest message of its slot: a worker's sequences grow with every
+     * message and it only ever resends its newest, so an older one is a replay. Answering it could cost a dense reply
+     * of the whole range for a request of under a hundred bytes.
+     */
+    REPLAYED_REQUEST;
 
     private static final ShardRejectReason[] VALUES = values();
 

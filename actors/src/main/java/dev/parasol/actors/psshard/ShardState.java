@@ -41,7 +41,8 @@ import java.util.Map;
  * <ol>
  *     <li>Wire validation ({@link MessageHeaderDecoder#wrap(DirectBuffer, int, int, long, int, int)}: frame,
  *     checksum, fields, job id, key range inside the shard's), then the protocol checks: a known worker slot, this
- *     shard's id, and a key range equal to the shard's (one message per shard and step). A rejection is counted by
+ *     shard's id, a key range equal to the shard's (one message per shard and step), and a sequence above the base
+ *     of the slot's current incarnation ({@link #admitIncarnation}: a replaced worker that comes back is refused). A rejection is counted by
  *     reason and changes nothing: parameters, version, sequences, dirty sets and statistics stay as they were (only
  *     {@link #bytesIn()} and the reject counters move), and no reply is sent.</li>
  *     <li>{@code GRADIENT_PUSH}: the payload is decoded into scratch arrays (dense, sparse f32/f16, QSGD, sign) and
@@ -65,7 +66,8 @@ import java.util.Map;
  *         push's).</li>
  *     </ul></li>
  *     <li>{@code PARAMETER_REQUEST} ({@code SPARSE_F32}, no entries): replied with a {@code PARAMETER_UPDATE}, nothing
- *     applied. If the request's base version is not the target version of the last update sent to that worker, the
+ *     applied; a request older than the newest message of its slot is a replay and is refused
+ *     ({@link ShardRejectReason#REPLAYED_REQUEST}). If the request's base version is not the target version of the last update sent to that worker, the
  *     worker's replica is not what the shard thinks (a restart, a lost reply), so the whole range is sent.</li>
  *     <li>Any other type is rejected ({@link ShardRejectReason#UNEXPECTED_TYPE}).</li>
  * </ol>
@@ -137,6 +139,7 @@ public final class ShardState
     private final StalenessPolicy policy;
     private final long[] lastSequence;
     private final long[] sequenceBase;
+    private final long[] newestSequence;
     private final long[] sentVersion;
     private final DirtySet[] dirty;
     private final Histogram staleness;
@@ -239,6 +242,7 @@ public final class ShardState
         this.policy = policy;
         this.lastSequence = new long[slots];
         this.sequenceBase = new long[slots];
+        this.newestSequence = new long[slots];
         Arrays.fill(sequenceBase, Long.MIN_VALUE);
         this.sentVersion = new long[slots];
         final int threshold = length / DENSE_DIVISOR;
@@ -350,6 +354,7 @@ public final class ShardState
         }
         sequenceBase[workerId] = base;
         lastSequence[workerId] = base;
+        newestSequence[workerId] = base;
         dirty[workerId].markAll();
     }
 
@@ -376,6 +381,7 @@ public final class ShardState
             return DUPLICATE;
         }
         lastSequence[workerId] = sequence;
+        newestSequence[workerId] = Math.max(newestSequence[workerId], sequence);
 
         long tau = version - baseVersion;
         if (tau < 0)
@@ -404,7 +410,13 @@ public final class ShardState
         {
             return reject(ShardRejectReason.MALFORMED_REQUEST);
         }
+        final long sequence = decoder.sequence();
+        if (sequence < newestSequence[workerId])
+        {
+            return reject(ShardRejectReason.REPLAYED_REQUEST);
+        }
         wireRejects.record(RejectReason.NONE);
+        newestSequence[workerId] = sequence;
         if (decoder.baseVersion() != sentVersion[workerId])
         {
             dirty[workerId].markAll();

@@ -513,4 +513,24 @@ class ShardStateTest
         assertEquals(2, state.version());
         assertThrows(IllegalArgumentException.class, () -> state.admitIncarnation(0, base));
     }
+
+    @Test
+    void shouldRefuseAReplayedRequestButAnswerAResendOfTheNewestWhenRequestsRepeat()
+    {
+        final ShardState state = newState(StalenessPolicy.CONSTANT);
+        assertEquals(ShardState.SERVED, messages.request(0, 1, 0).feed(state, sender));
+        assertEquals(ShardState.APPLIED,
+            messages.sparsePush(0, 2, 0, new int[] {3}, new float[] {1.0f}).feed(state, sender));
+        final int replies = sender.count();
+
+        // A captured first request replayed: it would cost a dense reply of the whole range.
+        assertEquals(ShardState.REJECTED, messages.request(0, 1, 0).feed(state, sender));
+        assertEquals(replies, sender.count());
+        assertEquals(1, state.statistics().rejectsByReason().get("REPLAYED_REQUEST"));
+
+        // The worker's own resend of its newest request (its reply was lost) is answered every time.
+        assertEquals(ShardState.SERVED, messages.request(0, 3, 0).feed(state, sender));
+        assertEquals(ShardState.SERVED, messages.request(0, 3, 0).feed(state, sender));
+        assertEquals(replies + 2, sender.count());
+    }
 }
