@@ -20,7 +20,7 @@
 #   2. --compress dense with a bounded budget (--steps DENSE_STEPS per worker): each step moves ~0.94 MB each way,
 #      far too slow to reach the target here. Its measured seconds per step and bytes per step give an ESTIMATED
 #      time to target = measured s/step x the total worker steps dense needed on loopback
-#      (/work/notes/acc2/w2-ssp3-dense.json, field "steps"), labelled as an estimate.
+#      (the report given with --dense-reference, field "steps"), labelled as an estimate.
 #
 # Usage: load-tests/slow-link/run.sh [--out DIR] [--dense-steps N] [--port PORT] [--rate RATE] [--loss PCT]
 #   --out DIR          where slow-link.json, slow-link.md, logs and reports go (default bench-results/slow-link-TIMESTAMP)
@@ -29,8 +29,10 @@
 #   --rate RATE        tbf rate (default 20mbit); --loss PCT: UDP loss percent, whole number (default 1)
 #   --mtu N, --receiver-window SIZE   the nodes' data plane (default 1408, 128KiB)
 #   --topk-timeout SECONDS   give up on the top-k run after this long (default 1200)
-#   --dense-reference FILE   loopback dense report whose "steps" the estimate uses
-#                      (default /work/notes/acc2/w2-ssp3-dense.json)
+#   --dense-reference FILE   report of the same dense job on loopback, whose "steps" the estimate uses, e.g. from
+#                      bin/parasol train --workload W2 --workers 2 --shards 2 --sync ssp:3 --compress dense \
+#                          --report FILE
+#                      (default: none, and then no estimate is made; the measured s/step is still reported)
 #
 # It holds /tmp/parasol-mvn.lock for the whole run (re-executes itself under flock; set PSL_LOCK_HELD=1 when the
 # caller already holds it, or the two would wait for each other), uses the built jars
@@ -60,7 +62,7 @@ RATE=20mbit
 BURST=32kb
 TBF_LATENCY=400ms
 LOSS_PCT=1
-DENSE_REF=/work/notes/acc2/w2-ssp3-dense.json
+DENSE_REF=
 UP_TIMEOUT=180
 STOP_GRACE=30
 TOPK_TIMEOUT=1200
@@ -279,7 +281,7 @@ submit dense "$DENSE_TIMEOUT" --compress dense --steps "$DENSE_STEPS" --eval-int
 
 REF_STEPS=null
 REF_TTT=null
-if [[ -f "$DENSE_REF" ]]; then
+if [[ -n "$DENSE_REF" && -f "$DENSE_REF" ]]; then
     REF_STEPS="$(jq '.steps' "$DENSE_REF")"
     REF_TTT="$(jq '.time_to_target_s' "$DENSE_REF")"
 fi

@@ -10,6 +10,8 @@ import dev.parasol.node.HostPort;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +31,12 @@ final class ClusterConnection implements AutoCloseable
 
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * How long a client waits to be let into the cluster: a join takes a second or two, and before this wait a client
+     * that could not join failed after its first ask's timeout, 10 s for a submission.
+     */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+
     private final ActorSystem<Void> system;
     private final ParasolClient client;
 
@@ -40,11 +48,12 @@ final class ClusterConnection implements AutoCloseable
     }
 
     /**
-     * Join the cluster through a contact node.
+     * Join the cluster through a contact node, and wait until a member lets this client in.
      *
      * @param contact  a member's cluster address (its --bind), usually a seed node.
      * @param bindHost the address this client listens on; other members must reach it.
      * @return the connection.
+     * @throws IllegalArgumentException if no member let the client in within {@link #JOIN_TIMEOUT}.
      */
     static ClusterConnection connect(final HostPort contact, final String bindHost)
     {
@@ -58,7 +67,49 @@ final class ClusterConnection implements AutoCloseable
             .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
             .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef("off"))
             .withFallback(ConfigFactory.load());
-        return new ClusterConnection(ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config));
+        final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        if (!awaitJoined(system))
+        {
+            system.terminate();
+            ActorSystems.awaitTermination(system, LEAVE_TIMEOUT);
+            // Without this wait the client only learnt that its first ask timed out, which says nothing of why.
+            throw new IllegalArgumentException("--contact " + contact + ": no member let this client into the " +
+                "cluster within " + JOIN_TIMEOUT.toSeconds() + " s; check that a node runs there and that this " +
+                "client has the cluster's control-plane settings (-Dconfig.file=FILE): the same " +
+                "pekko.remote.artery.transport and, for tls-tcp, a key store signed by the cluster's certificate " +
+                "authority for this client's address, " + bindHost + " (see docs/deployment.md, section 13)");
+        }
+        return new ClusterConnection(system);
+    }
+
+    /**
+     * Wait until a member welcomed this client (Joining, then Up): from then on the singleton proxy can find the job
+     * manager. A client that cannot talk to the contact (down, another transport, a certificate the cluster does not
+     * trust) is never welcomed.
+     */
+    private static boolean awaitJoined(final ActorSystem<Void> system)
+    {
+        final Cluster cluster = Cluster.get(system);
+        final long deadlineNs = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            final MemberStatus status = cluster.selfMember().status();
+            if (MemberStatus.joining().equals(status) || MemberStatus.weaklyUp().equals(status) ||
+                MemberStatus.up().equals(status))
+            {
+                return true;
+            }
+            try
+            {
+                Thread.sleep(50);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.parasol.cli;
 
+import dev.parasol.actors.exceptions.JobSpecException;
 import dev.parasol.actors.jobapi.JobSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The flags of a job, mirroring the job spec's keys (docs/job-spec.md). Every flag is optional: a flag not given
@@ -142,6 +144,12 @@ final class JobOptions
         if (batch != null)
         {
             builder.batchSize(batch);
+        }
+        if (epochs != null && steps != null)
+        {
+            // The builder keeps the last bound it is given; on a command line both are a mistake to name.
+            throw new JobSpecException(List.of("--epochs=" + epochs + " and --steps=" + steps +
+                ": expected only one of epochs or steps"));
         }
         if (epochs != null)
         {

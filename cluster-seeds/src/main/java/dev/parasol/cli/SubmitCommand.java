@@ -2,6 +2,7 @@ package dev.parasol.cli;
 
 import dev.parasol.actors.jobapi.JobSpec;
 import dev.parasol.actors.jobapi.JobStatus;
+import dev.parasol.engine.exceptions.EngineException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +50,11 @@ final class SubmitCommand implements Callable<Integer>
 
     @Option(names = "--report", paramLabel = "FILE", description = "With --follow, write the JSON report here.")
     Path report;
+
+    @Option(names = "--history", paramLabel = "FILE",
+        description = "Append one JSON line per event (submitted or rejected; with --follow each progress event " +
+            "and the end) to this file, for checkers.")
+    Path history;
 
     @Option(names = "--timeout", defaultValue = "7200", paramLabel = "SECONDS",
         description = "With --follow, give up waiting after this long. Default: ${DEFAULT-VALUE}.")
@@ -111,27 +117,105 @@ final class SubmitCommand implements Callable<Integer>
         {
             job.config = jobFile;
         }
-        final JobSpec jobSpec = job.toSpec(dataDirectory);
-        try (ClusterConnection connection = contact.connect())
+        final SubmitHistory events = SubmitHistory.open(history);
+        final JobSpec jobSpec;
+        try
         {
-            final String jobId = connection.client().submit(jobSpec).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            jobSpec = job.toSpec(dataDirectory);
+        }
+        catch (final RuntimeException ex)
+        {
+            events.rejected(ex.getMessage());
+            throw ex;
+        }
+        final ClusterConnection connection;
+        try
+        {
+            connection = contact.connect();
+        }
+        catch (final RuntimeException ex)
+        {
+            events.error(null, "cannot join the cluster through --contact " + contact.contact + ": " +
+                ex.getMessage());
+            throw ex;
+        }
+        try (connection)
+        {
+            final String jobId = submit(connection, jobSpec, events);
             out.println(jobId);
             if (!follow)
             {
                 return 0;
             }
-            final ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
-            final CompletableFuture<JobStatus> ended = connection.client().followProgress(jobId, progress::onEvent)
-                .toCompletableFuture();
-            final JobStatus status = awaitEnd(connection, jobId, ended);
-            progress.finish();
-            if (status == null)
-            {
-                out.println("Lost contact with the job manager while following " + jobId + " (its coordinator " +
-                    "node may have left, or this client was removed from the cluster); giving up on following it");
-                return 3;
-            }
-            return JobOutcome.print(out, status, report);
+            return follow(out, connection, jobId, events);
         }
+    }
+
+    private static String submit(final ClusterConnection connection, final JobSpec jobSpec, final SubmitHistory events)
+        throws InterruptedException, ExecutionException, TimeoutException
+    {
+        final String jobId;
+        try
+        {
+            jobId = connection.client().submit(jobSpec).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+            if (cause instanceof EngineException)
+            {
+                events.rejected(cause.getMessage());
+            }
+            else
+            {
+                events.error(null, String.valueOf(cause));
+            }
+            throw ex;
+        }
+        catch (final TimeoutException ex)
+        {
+            events.error(null, "no answer to the submission within 60 s");
+            throw ex;
+        }
+        events.submitted(jobId, jobSpec);
+        return jobId;
+    }
+
+    private int follow(
+        final PrintWriter out, final ClusterConnection connection, final String jobId, final SubmitHistory events)
+        throws InterruptedException, ExecutionException, TimeoutException
+    {
+        final ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
+        final CompletableFuture<JobStatus> ended = connection.client().followProgress(jobId, (event) ->
+        {
+            events.progress(event);
+            progress.onEvent(event);
+        }).toCompletableFuture();
+        final JobStatus status;
+        try
+        {
+            status = awaitEnd(connection, jobId, ended);
+        }
+        catch (final TimeoutException ex)
+        {
+            events.timedOut(jobId, ex.getMessage());
+            throw ex;
+        }
+        catch (final ExecutionException ex)
+        {
+            events.error(jobId, String.valueOf(ex.getCause()));
+            throw ex;
+        }
+        progress.finish();
+        if (status == null)
+        {
+            final String reason = "Lost contact with the job manager while following " + jobId + " (its " +
+                "coordinator node may have left, or this client was removed from the cluster)";
+            events.lostContact(jobId, reason);
+            out.println(reason + "; giving up on following it");
+            return 3;
+        }
+        events.ended(status);
+        return JobOutcome.print(out, status, report);
     }
 }

@@ -58,6 +58,17 @@ class TrainCommandTest
     }
 
     @Test
+    void shouldRefuseBothBudgetsWhenEpochsAndStepsAreGiven() throws IOException
+    {
+        BaselineCommandTest.writeSyntheticFashionMnist(dir, 256, 64);
+
+        final int exit = run("train", "--epochs", "5", "--steps", "10", "--data-dir", dir.toString());
+
+        assertEquals(2, exit, () -> out + "\n" + err);
+        assertTrue(err.toString().contains("--epochs=5.0 and --steps=10"), err::toString);
+    }
+
+    @Test
     void shouldNameEveryBadFlagWhenJobIsInvalid() throws IOException
     {
         BaselineCommandTest.writeSyntheticFashionMnist(dir, 256, 64);

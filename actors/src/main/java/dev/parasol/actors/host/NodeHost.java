@@ -6,8 +6,11 @@ import dev.parasol.actors.dataplane.TrainingCounters;
 import dev.parasol.actors.exceptions.ConfigurationException;
 import dev.parasol.actors.job.NodeResources;
 import dev.parasol.actors.jobapi.JobSpec;
+import dev.parasol.actors.psshard.CheckpointPlan;
 import dev.parasol.actors.psshard.PsShard;
 import dev.parasol.actors.psshard.PsShardSetup;
+import dev.parasol.actors.psshard.ShardCheckpointFile;
+import dev.parasol.actors.psshard.ShardSnapshot;
 import dev.parasol.actors.worker.Evaluator;
 import dev.parasol.actors.worker.Worker;
 import dev.parasol.actors.worker.WorkerSetup;
@@ -28,6 +31,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,10 +74,10 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
      */
     public static final String WORKER_ROLE = "worker";
 
-    private static final int SHARD_STREAM_ID = 1001;
-    private static final int WORKER_STREAM_ID = 1002;
-    private static final int EVALUATOR_STREAM_ID = 1003;
+    private static final int FIRST_STREAM_ID = 1001;
     private static final long RESEND_INTERVAL_NS = Duration.ofSeconds(2).toNanos();
+    private static final String SHARD_CHECKPOINT_DIRECTORY = "shards";
+    private static final String CHECKPOINT_INTERVAL_SETTING = "parasol.shards.checkpoint-interval";
 
     /**
      * Messages a host accepts.
@@ -88,12 +94,13 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
      * @param authKey   the job's key ({@link JobKey#toBytes()}), which signs every data-plane message.
      * @param spec      the job's spec.
      * @param shard     the shard's index.
+     * @param restore   whether it replaces a lost shard and starts from that shard's checkpoint.
      * @param readyTo   told when the shard listens.
      * @param failedTo  told if it cannot start here.
      */
     public record HostShard(
-        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, ActorRef<PsShard.Ready> readyTo,
-        ActorRef<PlacementFailed> failedTo) implements Command
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, boolean restore,
+        ActorRef<PsShard.Ready> readyTo, ActorRef<PlacementFailed> failedTo) implements Command
     {
     }
 
@@ -162,6 +169,9 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     }
 
     private final NodeResources node;
+    private final Duration checkpointInterval;
+    private long restoredShards;
+    private int streamId = FIRST_STREAM_ID;
     private final Map<String, List<TrainingCounters>> countersByJob = new HashMap<>();
     private final Map<String, Integer> partsByJob = new HashMap<>();
     private int liveParts;
@@ -171,6 +181,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     {
         super(context);
         this.node = node;
+        this.checkpointInterval = context.getSystem().settings().config().getDuration(CHECKPOINT_INTERVAL_SETTING);
         final ActorRef<Receptionist.Command> receptionist = context.getSystem().receptionist();
         if (roles.contains(PS_ROLE))
         {
@@ -225,9 +236,11 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             final PsShardSetup setup = new PsShardSetup(host.jobId(), host.wireJobId(), range, spec.workload(),
                 spec.seed(), spec.optimiserConfig(), spec.staleness(), spec.workers(), node.dataPlane(),
                 counters(host.jobId(), "shard=" + host.shard()), counters(host.jobId(), "evaluation"),
-                node.shardRunner(), SHARD_STREAM_ID, JobKey.fromBytes(host.authKey()),
-                host.readyTo());
-            spawn(host.jobId(), PsShard.create(setup), host.jobId() + "-shard-" + host.shard());
+                node.shardRunner(), nextStreamId(), JobKey.fromBytes(host.authKey()),
+                checkpointPlan(host), host.readyTo());
+            // A restarted shard may land where an earlier life of it still winds down: its name must differ.
+            spawn(host.jobId(), PsShard.create(setup),
+                host.jobId() + "-shard-" + host.shard() + (host.restore() ? "-restored-" + ++restoredShards : ""));
         }
         catch (final RuntimeException ex)
         {
@@ -248,7 +261,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             final WorkerSetup setup = new WorkerSetup(host.jobId(), host.wireJobId(), host.workerId(),
                 spec.workload(), spec.batchSize(), spec.compress(), spec.errorFeedback(), spec.warmupSteps(),
                 host.seed(), ranges, host.shardEndpoints(), train.subset(slices[host.workerId()]), node.dataPlane(),
-                counters(host.jobId(), "worker=" + host.workerId()), WORKER_STREAM_ID, RESEND_INTERVAL_NS,
+                counters(host.jobId(), "worker=" + host.workerId()), nextStreamId(), RESEND_INTERVAL_NS,
                 host.incarnation(), host.initialClock(), JobKey.fromBytes(host.authKey()), host.readyTo());
             spawn(host.jobId(), Worker.create(setup),
                 host.jobId() + "-worker-" + host.workerId() + incarnationSuffix(host.incarnation()));
@@ -268,7 +281,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             final List<KeyRange> ranges = Arrays.asList(spec.workload().create(1).layout().split(spec.shards()));
             spawn(host.jobId(), Evaluator.create(host.wireJobId(), spec.workers(), spec.workload(), ranges,
                 host.shardEndpoints(), data(spec).test(), node.dataPlane(), counters(host.jobId(), "evaluation"),
-                EVALUATOR_STREAM_ID, host.incarnation(), JobKey.fromBytes(host.authKey()), host.readyTo()),
+                nextStreamId(), host.incarnation(), JobKey.fromBytes(host.authKey()), host.readyTo()),
                 host.jobId() + "-evaluator" + incarnationSuffix(host.incarnation()));
         }
         catch (final RuntimeException ex)
@@ -276,6 +289,45 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             host.failedTo().tell(new PlacementFailed("evaluator", describe(ex)));
         }
         return this;
+    }
+
+    private CheckpointPlan checkpointPlan(final HostShard host)
+    {
+        final Path file = ShardCheckpointFile.path(
+            host.spec().checkpointDirFor(host.jobId()).resolve(SHARD_CHECKPOINT_DIRECTORY), host.shard());
+        ShardSnapshot restoreFrom = null;
+        if (host.restore())
+        {
+            try
+            {
+                restoreFrom = ShardCheckpointFile.read(file);
+            }
+            catch (final NoSuchFileException ex)
+            {
+                throw new ConfigurationException("shard " + host.shard() + " of " + host.jobId() + " was lost and " +
+                    "has no checkpoint at " + file + " on this node: a shard checkpoint directory that is local to " +
+                    "each ps node is lost with its node; give parasol.shards.checkpoint-interval a positive value " +
+                    "and put the job's checkpoint-dir on storage every ps node shares (docs/deployment.md)");
+            }
+            catch (final IOException ex)
+            {
+                throw new ConfigurationException("shard " + host.shard() + " of " + host.jobId() +
+                    " cannot be restored: " + ex.getMessage());
+            }
+        }
+        return new CheckpointPlan(file, checkpointInterval, restoreFrom);
+    }
+
+    /**
+     * Get a stream id no other part on this node uses. Parts of a node subscribe at the node's data endpoint; with a
+     * fixed data port (--data-bind HOST:PORT) they share the port and only the stream id tells their traffic apart,
+     * so two workers on one stream would each receive, and reject, the other's updates.
+     */
+    private int nextStreamId()
+    {
+        final int id = streamId;
+        streamId = streamId == Integer.MAX_VALUE ? FIRST_STREAM_ID : streamId + 1;
+        return id;
     }
 
     private static String incarnationSuffix(final int incarnation)

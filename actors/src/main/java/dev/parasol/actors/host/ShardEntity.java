@@ -47,12 +47,14 @@ public final class ShardEntity
      * @param authKey   the job's key, which signs every data-plane message.
      * @param spec      the job's spec.
      * @param shard     the shard's index.
+     * @param restore   whether it replaces a lost shard, from that shard's checkpoint.
      * @param readyTo   told when the shard listens.
      * @param failedTo  told if it cannot start here.
      */
     public record Start(
-        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, ActorRef<PsShard.Ready> readyTo,
-        ActorRef<NodeHost.PlacementFailed> failedTo) implements PsShard.Command, CborSerializable
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, boolean restore,
+        ActorRef<PsShard.Ready> readyTo, ActorRef<NodeHost.PlacementFailed> failedTo)
+        implements PsShard.Command, CborSerializable
     {
     }
 
@@ -140,7 +142,7 @@ public final class ShardEntity
         return Behaviors.setup((context) ->
         {
             host.tell(new NodeHost.HostShard(start.jobId(), start.wireJobId(), start.authKey(), start.spec(),
-                start.shard(),
+                start.shard(), start.restore(),
                 context.messageAdapter(PsShard.Ready.class, Built::new),
                 context.messageAdapter(NodeHost.PlacementFailed.class, NotBuilt::new)));
             return Behaviors.receive(PsShard.Command.class)

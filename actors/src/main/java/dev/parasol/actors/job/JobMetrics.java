@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,13 @@ final class JobMetrics
      */
     private final Map<Long, WorkerTelemetry.Snapshot> workers = new LinkedHashMap<>();
     private final ShardStatistics[] shardStatistics;
+    /**
+     * The last statistics of shards that were lost and restarted: counters restart with each life of a shard, and
+     * the job's totals add up every life (a lost life's counts as of its last report, up to a second old).
+     */
+    private final List<ShardStatistics> lostShardLives = new ArrayList<>();
+    private long updatesRolledBack;
+    private final Map<Long, Long> retiredPushes = new HashMap<>();
     private final List<Map<String, Object>> evaluations = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> unreportedWarnings = new ArrayList<>();
@@ -122,6 +130,31 @@ final class JobMetrics
         {
             schedulerStatistics = statistics;
         }
+    }
+
+    /**
+     * A shard was lost: keep its last statistics in the totals, and count what its restart rolled back.
+     */
+    void onShardLost(final int shard)
+    {
+        if (shardStatistics[shard] != null)
+        {
+            lostShardLives.add(shardStatistics[shard]);
+            shardStatistics[shard] = null;
+        }
+    }
+
+    /**
+     * A lost worker incarnation was replaced, and the shards counted the pushes they took from it.
+     */
+    void onIncarnationRetired(final int workerId, final int incarnation, final long pushesTaken)
+    {
+        retiredPushes.put(incarnationKey(workerId, incarnation), pushesTaken);
+    }
+
+    void rolledBack(final long updates)
+    {
+        updatesRolledBack += updates;
     }
 
     void onShardStatistics(final ShardStatistics statistics)
@@ -282,9 +315,18 @@ final class JobMetrics
     private long updatesSent()
     {
         long sent = 0;
-        for (final WorkerTelemetry.Snapshot telemetry : workers.values())
+        for (final Map.Entry<Long, WorkerTelemetry.Snapshot> entry : workers.entrySet())
         {
-            sent += telemetry.updatesSent();
+            // A lost incarnation's last telemetry may predate its last pushes; the shards' count of them does not.
+            sent += Math.max(entry.getValue().updatesSent(), retiredPushes.getOrDefault(entry.getKey(), 0L));
+        }
+        for (final Map.Entry<Long, Long> retired : retiredPushes.entrySet())
+        {
+            if (!workers.containsKey(retired.getKey()))
+            {
+                // Lost before its first telemetry report.
+                sent += retired.getValue();
+            }
         }
         return sent;
     }
@@ -302,6 +344,10 @@ final class JobMetrics
     private long sum(final ToLongFunction<ShardStatistics> field)
     {
         long total = 0;
+        for (final ShardStatistics statistics : lostShardLives)
+        {
+            total += field.applyAsLong(statistics);
+        }
         for (final ShardStatistics statistics : shardStatistics)
         {
             total += statistics == null ? 0 : field.applyAsLong(statistics);
@@ -395,6 +441,10 @@ final class JobMetrics
         fields.put("updates_applied", sum(ShardStatistics::applied));
         fields.put("updates_dropped_stale", sum(ShardStatistics::droppedStale));
         fields.put("updates_duplicate", sum(ShardStatistics::duplicates));
+        fields.put("updates_rolled_back", updatesRolledBack);
+        fields.put("shard_restarts", lostShardLives.size());
+        fields.put("checkpoints_written", sum(ShardStatistics::checkpoints));
+        fields.put("checkpoint_failures", sum(ShardStatistics::checkpointFailures));
         fields.put("messages_rejected", messagesRejected());
         long backPressure = 0;
         long sendFailures = 0;

@@ -58,6 +58,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final long PROGRESS_EVERY_STEPS = 50;
     private static final int REPLACEMENTS_PER_SLOT = 3;
+    private static final int RESTARTS_PER_SHARD = 3;
+    private static final Duration STOPPED_GRACE = Duration.ofSeconds(3);
     private static final Duration REPLACEMENT_TIMEOUT = Duration.ofSeconds(120);
 
     enum Phase
@@ -131,13 +133,19 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
      *
      * @param name        e.g. {@code worker 1}.
      * @param slot        the worker slot (the evaluator's is {@code workers}), or -1 for a shard.
-     * @param incarnation the part's incarnation; an older one than the slot's current is history.
+     * @param shard       the shard's index, or -1 for a worker or the evaluator.
+     * @param incarnation the part's incarnation (a shard's: its restarts); an older one than the current is history.
      */
-    private record ParticipantTerminated(String name, int slot, int incarnation) implements JobRunnerCommand
+    private record ParticipantTerminated(String name, int slot, int shard, int incarnation)
+        implements JobRunnerCommand
     {
     }
 
     private record SlotAdmitted(PsShard.WorkerAdmitted admitted) implements JobRunnerCommand
+    {
+    }
+
+    private record LostWhileStopping(int slot, String name) implements JobRunnerCommand
     {
     }
 
@@ -176,7 +184,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private final int[] workerExamples;
     private final Map<String, String> placement = new TreeMap<>();
     private final long[] workerSeeds;
+    private final boolean[] workerStopped;
     private final SlotReplacements replacements;
+    private final ShardRestarts shardRestarts;
+    private final long[] lastShardVersion;
     private Scheduler.Statistics lastSchedulerStatistics;
     private JobMetrics metrics;
     private ActorRef<Evaluator.Command> evaluator;
@@ -217,6 +228,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.workerEndpoints = new Endpoint[spec.workers()];
         this.workerExamples = new int[spec.workers()];
         this.workerSeeds = new long[spec.workers()];
+        this.workerStopped = new boolean[spec.workers()];
+        this.shardRestarts = new ShardRestarts(ranges.length, RESTARTS_PER_SHARD * ranges.length);
+        this.lastShardVersion = new long[ranges.length];
         this.replacements = new SlotReplacements(spec.workers() + 1, REPLACEMENTS_PER_SLOT * (spec.workers() + 1));
         final ActorRef<Receptionist.Listing> listings =
             context.messageAdapter(Receptionist.Listing.class, HostsListed::new);
@@ -264,6 +278,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             .onMessage(JobRunnerCommand.Stop.class, this::onCancel)
             .onMessage(ParticipantTerminated.class, this::onParticipantTerminated)
             .onMessage(SlotAdmitted.class, this::onSlotAdmitted)
+            .onMessage(LostWhileStopping.class, this::onLostWhileStopping)
             .onMessage(StartTimeout.class, this::onStartTimeout)
             .onMessage(StopTimeout.class, this::onStopTimeout)
             .build();
@@ -306,7 +321,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             // Cluster Sharding picks the ps node; the entity keeps the address of the shard wherever it lives.
             final EntityRef<PsShard.Command> shard = ShardEntity.ref(getContext().getSystem(), jobId, range.shard());
             shard.tell(new ShardEntity.Start(
-                jobId, wireJobId, authKey, spec, range.shard(), readyTo, placementFailures()));
+                jobId, wireJobId, authKey, spec, range.shard(), false, readyTo, placementFailures()));
             shards[range.shard()] = shard;
         }
         pending = ranges.length;
@@ -319,9 +334,13 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onShardReady(final ShardReady message)
     {
+        if (shardRestarts.isRestarting(message.ready().shard()))
+        {
+            return onShardRestarted(message.ready());
+        }
         final PsShard.Ready ready = message.ready();
         shardEndpoints[ready.shard()] = ready.endpoint();
-        watched(ready.shardRef(), "shard " + ready.shard(), -1, 0);
+        watchShard(ready.shardRef(), ready.shard());
         if (--pending == 0)
         {
             startWorkers();
@@ -332,7 +351,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private <T> ActorRef<T> watched(
         final ActorRef<T> participant, final String name, final int slot, final int incarnation)
     {
-        getContext().watchWith(participant, new ParticipantTerminated(name, slot, incarnation));
+        getContext().watchWith(participant, new ParticipantTerminated(name, slot, -1, incarnation));
         placement.put(name, nodeOf(participant));
         return participant;
     }
@@ -410,6 +429,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onShardConnected(final ShardConnected message)
     {
+        if (phase.ordinal() >= Phase.RUNNING.ordinal())
+        {
+            return onShardReconnected(message.connected().shard());
+        }
         if (--pending == 0)
         {
             startTraining();
@@ -556,9 +579,22 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         tendReplacements();
         final ActorRef<ShardStatistics> statisticsTo =
             getContext().messageAdapter(ShardStatistics.class, ShardStatisticsReceived::new);
-        for (final EntityRef<PsShard.Command> shard : shards)
+        for (int s = 0; s < shards.length; s++)
         {
-            shard.tell(new PsShard.GetStatistics(statisticsTo));
+            if (shardRestarts.isRestarting(s))
+            {
+                sendRestart(s);
+            }
+            else if (!shardRestarts.inProgress(s))
+            {
+                shards[s].tell(new PsShard.GetStatistics(statisticsTo));
+            }
+        }
+        final int overdueShard = shardRestarts.overdue(System.nanoTime(), REPLACEMENT_TIMEOUT.toNanos());
+        if (overdueShard >= 0)
+        {
+            beginStopping("a shard did not restart", "shard " + overdueShard + " did not restart within " +
+                REPLACEMENT_TIMEOUT + " (is a ps node with access to its checkpoint up?)");
         }
         scheduler.tell(new Scheduler.GetStatistics(
             getContext().messageAdapter(Scheduler.Statistics.class, SchedulerStatistics::new)));
@@ -619,6 +655,13 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onShardStatistics(final ShardStatisticsReceived message)
     {
+        final ShardStatistics statistics = message.statistics();
+        if (shardRestarts.inProgress(statistics.shard()))
+        {
+            // A late answer of the lost shard's life; the restarted one reports once it serves.
+            return next();
+        }
+        lastShardVersion[statistics.shard()] = statistics.version();
         if (metrics != null)
         {
             metrics.onShardStatistics(message.statistics());
@@ -639,8 +682,99 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         return next();
     }
 
+    private void watchShard(final ActorRef<PsShard.Command> shard, final int index)
+    {
+        final String name = "shard " + index;
+        getContext().watchWith(shard, new ParticipantTerminated(name, -1, index, shardRestarts.incarnation(index)));
+        placement.put(name, nodeOf(shard));
+    }
+
+    /**
+     * A shard is gone (its node died, or it failed): while the job trains, Cluster Sharding starts it again on
+     * another {@code ps} node from its latest checkpoint, it connects to the workers, and they resend there what it
+     * had not acknowledged. What it had acknowledged after that checkpoint is rolled back, and counted.
+     */
+    private Behavior<JobRunnerCommand> onShardTerminated(final ParticipantTerminated message)
+    {
+        final int shard = message.shard();
+        if (message.incarnation() != shardRestarts.incarnation(shard) || phase.ordinal() >= Phase.STOPPING_SHARDS
+            .ordinal())
+        {
+            return next();
+        }
+        if (phase.ordinal() < Phase.RUNNING.ordinal() || !shardRestarts.mayRestart())
+        {
+            beginStopping(message.name() + " stopped unexpectedly", message.name() + " of " + jobId +
+                " stopped unexpectedly (see its node's log)" + (phase.ordinal() < Phase.RUNNING.ordinal() ? "" :
+                "; no restart left (" + shardRestarts.used() + " used)"));
+            return next();
+        }
+        final String lostNode = placement.getOrDefault(message.name(), "?");
+        shardRestarts.begin(shard, lastShardVersion[shard]);
+        metrics.onShardLost(shard);
+        metrics.warn(message.name() + " on " + lostNode + " was lost at version " + lastShardVersion[shard] +
+            " or later; restarting it from its latest checkpoint");
+        getContext().getLog().warn("{}: {} on {} was lost; restarting it from its checkpoint", jobId,
+            message.name(), lostNode);
+        sendRestart(shard);
+        return next();
+    }
+
+    private void sendRestart(final int shard)
+    {
+        // Idempotent at the entity; resent on ticks, since the first may reach Cluster Sharding before it has
+        // noticed that the shard's old node is gone.
+        shards[shard].tell(new ShardEntity.Start(jobId, wireJobId, authKey, spec, shard, true,
+            getContext().messageAdapter(PsShard.Ready.class, ShardReady::new), placementFailures()));
+    }
+
+    private Behavior<JobRunnerCommand> onShardRestarted(final PsShard.Ready ready)
+    {
+        final int shard = ready.shard();
+        if (!shardRestarts.ready(shard))
+        {
+            return next();
+        }
+        shardEndpoints[shard] = ready.endpoint();
+        lastShardVersion[shard] = ready.version();
+        watchShard(ready.shardRef(), shard);
+        final long rolledBack = Math.max(0, shardRestarts.lostAtVersion(shard) - ready.version());
+        metrics.rolledBack(rolledBack);
+        metrics.warn("shard " + shard + " restarted on " + nodeOf(ready.shardRef()) + " from its checkpoint at " +
+            "version " + ready.version() + " (" + rolledBack + " acknowledged updates rolled back, at least)");
+        final List<Endpoint> endpoints = new ArrayList<>(Arrays.asList(workerEndpoints));
+        endpoints.add(evaluatorEndpoint);
+        shards[shard].tell(new PsShard.Connect(List.copyOf(endpoints),
+            getContext().messageAdapter(PsShard.Connected.class, ShardConnected::new)));
+        return next();
+    }
+
+    private Behavior<JobRunnerCommand> onShardReconnected(final int shard)
+    {
+        if (!shardRestarts.connected(shard))
+        {
+            return next();
+        }
+        for (final ActorRef<Worker.Command> worker : workers)
+        {
+            if (worker != null)
+            {
+                worker.tell(new Worker.ShardMoved(shard, shardEndpoints[shard]));
+            }
+        }
+        if (evaluator != null)
+        {
+            evaluator.tell(new Evaluator.ShardMoved(shard, shardEndpoints[shard]));
+        }
+        return next();
+    }
+
     private Behavior<JobRunnerCommand> onParticipantTerminated(final ParticipantTerminated message)
     {
+        if (message.shard() >= 0)
+        {
+            return onShardTerminated(message);
+        }
         final int slot = message.slot();
         if (slot >= 0 && message.incarnation() != replacements.incarnation(slot))
         {
@@ -653,15 +787,11 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             replaceLost(slot, message.name(), placement.getOrDefault(message.name(), "?"));
         }
-        else if (phase == Phase.STOPPING_WORKERS && slot >= 0 && slot < spec.workers() && workers[slot] != null)
+        else if (phase == Phase.STOPPING_WORKERS && slot >= 0 && slot < spec.workers() && !workerStopped[slot])
         {
-            // Lost while draining: what it had acknowledged is applied; there is nothing more to wait for.
-            workers[slot] = null;
-            metrics.warn(message.name() + " was lost while stopping");
-            if (--pending == 0)
-            {
-                workersStopped();
-            }
+            // A worker that stops in order says so first, but its end may overtake that message: give the message
+            // a moment before counting the worker as lost while draining.
+            timers.startSingleTimer(new LostWhileStopping(slot, message.name()), STOPPED_GRACE);
         }
         else if (phase.ordinal() < Phase.STOPPING_WORKERS.ordinal())
         {
@@ -812,9 +942,15 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
                 "the replacement of slot " + slot + ": " + admitted.error());
             return next();
         }
+        replacements.addPreviousPushes(slot, admitted.previousIncarnationPushes());
         if (!replacements.admitted(slot, shards.length))
         {
             return next();
+        }
+        if (slot < spec.workers())
+        {
+            // The shards say exactly what the lost incarnation pushed, telemetry it may not have lived to send.
+            metrics.onIncarnationRetired(slot, replacements.incarnation(slot) - 1, replacements.previousPushes(slot));
         }
         if (!replacementWanted(slot))
         {
@@ -825,9 +961,11 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         final ActorRef<?> part = replacements.part(slot);
         placement.put(slot == spec.workers() ? "the evaluator" : "worker " + slot, nodeOf(part));
         metrics.warn((slot == spec.workers() ? "the evaluator" : "worker " + slot) + " replaced on " + nodeOf(part));
+        final Endpoint endpoint = replacements.endpoint(slot);
         replacements.done(slot);
         if (slot == spec.workers())
         {
+            evaluatorEndpoint = endpoint;
             evaluator = (ActorRef<Evaluator.Command>)part;
             if (evaluationPending)
             {
@@ -836,6 +974,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         else
         {
+            workerEndpoints[slot] = endpoint;
             workers[slot] = (ActorRef<Worker.Command>)part;
             scheduler.tell(new Scheduler.WorkerJoined(slot, replacements.clock(slot)));
             workers[slot].tell(new Worker.Start(scheduler,
@@ -894,8 +1033,11 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             {
                 workers[w].tell(new Worker.Stop(stoppedTo));
                 pending++;
+                continue;
             }
-            else if (replacements.part(w) != null)
+            // Nothing to wait for from this slot.
+            workerStopped[w] = true;
+            if (replacements.part(w) != null)
             {
                 // Connected but not yet admitted by every shard: it never trained, nothing to drain.
                 stopReplacement(replacements.part(w), false);
@@ -928,9 +1070,29 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
     }
 
+    private Behavior<JobRunnerCommand> onLostWhileStopping(final LostWhileStopping lost)
+    {
+        if (phase == Phase.STOPPING_WORKERS && !workerStopped[lost.slot()])
+        {
+            // What it had acknowledged is applied; there is nothing more to wait for.
+            workerStopped[lost.slot()] = true;
+            metrics.warn(lost.name() + " was lost while stopping");
+            if (--pending == 0)
+            {
+                workersStopped();
+            }
+        }
+        return next();
+    }
+
     private Behavior<JobRunnerCommand> onWorkerStopped(final WorkerStopped message)
     {
         final Worker.Stopped stopped = message.stopped();
+        if (workerStopped[stopped.workerId()])
+        {
+            return next();
+        }
+        workerStopped[stopped.workerId()] = true;
         metrics.onWorkerTelemetry(stopped.workerId(), stopped.telemetry());
         if (!stopped.drained())
         {

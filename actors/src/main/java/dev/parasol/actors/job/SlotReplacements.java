@@ -25,6 +25,7 @@ final class SlotReplacements
     private final ActorRef<?>[] part;
     private final Endpoint[] endpoint;
     private final int[] admitted;
+    private final long[] previousPushes;
     private final int limit;
     private int used;
 
@@ -38,6 +39,7 @@ final class SlotReplacements
         this.part = new ActorRef<?>[slots];
         this.endpoint = new Endpoint[slots];
         this.admitted = new int[slots];
+        this.previousPushes = new long[slots];
         this.limit = limit;
     }
 
@@ -81,6 +83,7 @@ final class SlotReplacements
         part[slot] = null;
         endpoint[slot] = null;
         admitted[slot] = 0;
+        previousPushes[slot] = 0;
         return incarnation[slot];
     }
 
@@ -106,6 +109,11 @@ final class SlotReplacements
         return part[slot];
     }
 
+    Endpoint endpoint(final int slot)
+    {
+        return endpoint[slot];
+    }
+
     /**
      * Count one shard's admission of the slot's replacement.
      *
@@ -114,6 +122,16 @@ final class SlotReplacements
     boolean admitted(final int slot, final int shards)
     {
         return stage[slot] == Stage.READY && ++admitted[slot] == shards;
+    }
+
+    void addPreviousPushes(final int slot, final long pushes)
+    {
+        previousPushes[slot] += pushes;
+    }
+
+    long previousPushes(final int slot)
+    {
+        return previousPushes[slot];
     }
 
     void done(final int slot)

@@ -15,7 +15,11 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,8 +75,10 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      * @param shard    the shard's index.
      * @param workerId the slot.
      * @param error    null when handed over, else why not.
+     * @param previousIncarnationPushes the pushes this shard took from the slot's earlier incarnation.
      */
-    public record WorkerAdmitted(int shard, int workerId, String error) implements CborSerializable
+    public record WorkerAdmitted(int shard, int workerId, String error, long previousIncarnationPushes)
+        implements CborSerializable
     {
     }
 
@@ -100,8 +106,10 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      * @param shard    the shard's index.
      * @param endpoint where workers send it pushes and requests.
      * @param shardRef the shard itself.
+     * @param version  the version it starts at: 0, or its checkpoint's when it replaces a lost shard.
      */
-    public record Ready(int shard, Endpoint endpoint, ActorRef<Command> shardRef) implements CborSerializable
+    public record Ready(int shard, Endpoint endpoint, ActorRef<Command> shardRef, long version)
+        implements CborSerializable
     {
     }
 
@@ -131,7 +139,17 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     {
     }
 
-    private record AdmitDone(AdmitWorker admit, ExclusivePublication replaced, Throwable error) implements Command
+    private record AdmitDone(AdmitWorker admit, ExclusivePublication replaced, Long accepted, Throwable error)
+        implements Command
+    {
+    }
+
+    private enum CheckpointDue implements Command
+    {
+        INSTANCE
+    }
+
+    private record CheckpointTaken(ShardSnapshot snapshot, Throwable error) implements Command
     {
     }
 
@@ -145,15 +163,23 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     private final List<ExclusivePublication> publications = new ArrayList<>();
     private MessageSender[] senders;
     private ExclusivePublication[] slotPublications;
+    private final TimerScheduler<Command> timers;
     private ShardAgent agent;
+    private boolean checkpointing;
+    private long checkpointsWritten;
+    private long checkpointFailures;
+    private long checkpointVersion = -1;
 
-    private PsShard(final ActorContext<Command> context, final PsShardSetup setup)
+    private PsShard(final ActorContext<Command> context, final TimerScheduler<Command> timers, final PsShardSetup setup)
     {
         super(context);
+        this.timers = timers;
         this.setup = setup;
         this.subscription = setup.dataPlane().addSubscription(setup.streamId());
         final Endpoint endpoint = setup.dataPlane().resolveEndpoint(subscription, CONNECT_TIMEOUT);
-        setup.readyTo().tell(new Ready(setup.range().shard(), endpoint, context.getSelf()));
+        final CheckpointPlan plan = setup.checkpoints();
+        setup.readyTo().tell(new Ready(setup.range().shard(), endpoint, context.getSelf(),
+            plan == null || plan.restoreFrom() == null ? 0 : plan.restoreFrom().version()));
     }
 
     /**
@@ -164,7 +190,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      */
     public static Behavior<Command> create(final PsShardSetup setup)
     {
-        return Behaviors.setup((context) -> new PsShard(context, setup));
+        return Behaviors.setup((context) -> Behaviors.withTimers((timers) -> new PsShard(context, timers, setup)));
     }
 
     @Override
@@ -174,6 +200,8 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
             .onMessage(Connect.class, this::onConnect)
             .onMessage(AdmitWorker.class, this::onAdmitWorker)
             .onMessage(AdmitDone.class, this::onAdmitDone)
+            .onMessage(CheckpointDue.class, this::onCheckpointDue)
+            .onMessage(CheckpointTaken.class, this::onCheckpointTaken)
             .onMessage(GetStatistics.class, this::onGetStatistics)
             .onMessage(StatisticsReady.class, this::onStatisticsReady)
             .onMessage(Stop.class, this::onStop)
@@ -199,6 +227,14 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         model.initialiseInPlace(initial, new SplittableRandom(setup.seed()));
         final ShardState state = new ShardState(setup.wireJobId(), setup.range(), initial, setup.range().start(),
             setup.optimiser(), setup.staleness(), setup.workers(), new MessageAuthenticator(setup.key()));
+        final CheckpointPlan plan = setup.checkpoints();
+        if (plan != null && plan.restoreFrom() != null)
+        {
+            state.restore(plan.restoreFrom());
+            checkpointVersion = plan.restoreFrom().version();
+            getContext().getLog().warn("shard {} of {} restored from its checkpoint at version {} ({})",
+                setup.range().shard(), setup.jobId(), plan.restoreFrom().version(), plan.file());
+        }
         agent = new ShardAgent(state, subscription, (worker, buffer, offset, length) ->
             worker >= 0 && worker < senders.length ? senders[worker].send(buffer, offset, length) : -1);
         if (!setup.runner().add(agent, CONNECT_TIMEOUT))
@@ -207,7 +243,55 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
                 " was not taken by the shard runner within " + CONNECT_TIMEOUT);
         }
         connect.replyTo().tell(new Connected(setup.range().shard()));
+        if (plan != null && plan.interval().compareTo(Duration.ZERO) > 0)
+        {
+            timers.startTimerWithFixedDelay(CheckpointDue.INSTANCE, plan.interval());
+        }
         return this;
+    }
+
+    private Behavior<Command> onCheckpointDue(final CheckpointDue due)
+    {
+        if (checkpointing || agent == null)
+        {
+            return this;
+        }
+        final CompletableFuture<ShardSnapshot> future = new CompletableFuture<>();
+        if (agent.snapshot(future))
+        {
+            checkpointing = true;
+            getContext().pipeToSelf(future, CheckpointTaken::new);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCheckpointTaken(final CheckpointTaken taken)
+    {
+        checkpointing = false;
+        final Path file = setup.checkpoints().file();
+        try
+        {
+            if (taken.error() != null)
+            {
+                throw new IOException("no snapshot: " + taken.error());
+            }
+            // Blocking file I/O: this actor runs on the blocking dispatcher, the agent keeps serving meanwhile.
+            ShardCheckpointFile.write(file, taken.snapshot());
+            checkpointsWritten++;
+            checkpointVersion = taken.snapshot().version();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            checkpointFailures++;
+            getContext().getLog().error("shard {} of {}: could not write its checkpoint {} ({}); the previous one, " +
+                "at version {}, stays", setup.range().shard(), setup.jobId(), file, ex.toString(), checkpointVersion);
+        }
+        return this;
+    }
+
+    private ShardStatistics withCheckpoints(final ShardStatistics statistics)
+    {
+        return statistics.withCheckpoints(checkpointsWritten, checkpointFailures, checkpointVersion);
     }
 
     private ExclusivePublication connectTo(final int workerId, final Endpoint workerEndpoint)
@@ -235,10 +319,10 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         if (agent == null || workerId < 0 || workerId >= senders.length)
         {
             admit.replyTo().tell(new WorkerAdmitted(setup.range().shard(), workerId,
-                agent == null ? "the shard is not serving" : "no worker slot " + workerId));
+                agent == null ? "the shard is not serving" : "no worker slot " + workerId, 0));
             return this;
         }
-        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final CompletableFuture<Long> future = new CompletableFuture<>();
         final ExclusivePublication replaced = slotPublications[workerId];
         try
         {
@@ -255,7 +339,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         {
             future.completeExceptionally(ex);
         }
-        getContext().pipeToSelf(future, (ignored, error) -> new AdmitDone(admit, replaced, error));
+        getContext().pipeToSelf(future, (accepted, error) -> new AdmitDone(admit, replaced, accepted, error));
         return this;
     }
 
@@ -274,7 +358,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
             slotPublications[admit.workerId()] = done.replaced();
         }
         admit.replyTo().tell(new WorkerAdmitted(setup.range().shard(), admit.workerId(),
-            done.error() == null ? null : String.valueOf(done.error())));
+            done.error() == null ? null : String.valueOf(done.error()), done.accepted() == null ? 0 : done.accepted()));
         return this;
     }
 
@@ -296,7 +380,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     {
         if (ready.statistics() != null)
         {
-            ready.replyTo().tell(ready.statistics());
+            ready.replyTo().tell(withCheckpoints(ready.statistics()));
         }
         return this;
     }
@@ -319,8 +403,22 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
 
     private Behavior<Command> onSnapshotReady(final SnapshotReady ready)
     {
+        timers.cancelAll();
+        if (setup.checkpoints() != null && ready.error() == null)
+        {
+            // Stopped in order, with the final state handed back: the checkpoint has served its purpose.
+            try
+            {
+                Files.deleteIfExists(setup.checkpoints().file());
+            }
+            catch (final IOException ex)
+            {
+                getContext().getLog().warn("could not delete the checkpoint {}: {}", setup.checkpoints().file(),
+                    ex.toString());
+            }
+        }
         ready.replyTo().tell(new Stopped(setup.range().shard(),
-            ready.snapshot() == null ? null : ready.snapshot().statistics(),
+            ready.snapshot() == null ? null : withCheckpoints(ready.snapshot().statistics()),
             ready.error() == null ? null : String.valueOf(ready.error())));
         return Behaviors.stopped();
     }

@@ -28,6 +28,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param runner    the node's composite runner of shard agents.
  * @param streamId  the stream id of the shard's subscription.
  * @param key       the job's key: every message to and from the shard is signed with it.
+ * @param checkpoints where and how often to checkpoint, and what to restore; null for none.
  * @param readyTo   told once the shard listens.
  */
 public record PsShardSetup(
@@ -45,6 +46,7 @@ public record PsShardSetup(
     DynamicAgentRunner runner,
     int streamId,
     JobKey key,
+    CheckpointPlan checkpoints,
     ActorRef<PsShard.Ready> readyTo)
 {
 }

@@ -169,11 +169,12 @@ public final class ShardAgent implements Agent
      * @param workerId the slot.
      * @param base     the new incarnation's sequence base.
      * @param redirect run on the agent's thread before the slot is handed over.
-     * @param result   completed on the agent's thread; exceptionally if the state refused the base.
+     * @param result   completed on the agent's thread with the pushes taken from the earlier incarnation;
+     *                 exceptionally if the state refused the base.
      * @return true if queued, false if the command queue was full (counted).
      */
     public boolean admitIncarnation(
-        final int workerId, final long base, final Runnable redirect, final CompletableFuture<Void> result)
+        final int workerId, final long base, final Runnable redirect, final CompletableFuture<Long> result)
     {
         return enqueue(new AdmitCommand(workerId, base, redirect, result));
     }
@@ -233,8 +234,7 @@ public final class ShardAgent implements Agent
             try
             {
                 admit.redirect().run();
-                state.admitIncarnation(admit.workerId(), admit.base());
-                admit.result().complete(null);
+                admit.result().complete(state.admitIncarnation(admit.workerId(), admit.base()));
             }
             catch (final RuntimeException ex)
             {
@@ -266,7 +266,7 @@ public final class ShardAgent implements Agent
     {
     }
 
-    private record AdmitCommand(int workerId, long base, Runnable redirect, CompletableFuture<Void> result)
+    private record AdmitCommand(int workerId, long base, Runnable redirect, CompletableFuture<Long> result)
         implements Command
     {
     }

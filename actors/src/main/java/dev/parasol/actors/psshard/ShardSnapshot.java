@@ -10,7 +10,10 @@ package dev.parasol.actors.psshard;
  * @param version              the shard's version when the copy was taken.
  * @param parameters           the parameters of the range, {@code parameters[i]} for key {@code rangeStart + i}.
  * @param optimiserState       copies of the optimiser's per-coordinate state arrays (none for SGD).
+ * @param optimiserSteps       the optimiser's step count (Adam's bias correction depends on it).
  * @param lastAppliedSequences last sequence applied (or dropped) per worker slot, the evaluator's last.
+ * @param sequenceBases        the sequence base of each slot's current incarnation ({@code Long.MIN_VALUE} before
+ *                             the first replacement).
  * @param statistics           the counters at the same instant.
  */
 public record ShardSnapshot(
@@ -20,7 +23,9 @@ public record ShardSnapshot(
     long version,
     float[] parameters,
     float[][] optimiserState,
+    long optimiserSteps,
     long[] lastAppliedSequences,
+    long[] sequenceBases,
     ShardStatistics statistics)
 {
 }

@@ -140,6 +140,7 @@ public final class ShardState
     private final long[] lastSequence;
     private final long[] sequenceBase;
     private final long[] newestSequence;
+    private final long[] acceptedPushes;
     private final long[] sentVersion;
     private final DirtySet[] dirty;
     private final Histogram staleness;
@@ -243,6 +244,7 @@ public final class ShardState
         this.lastSequence = new long[slots];
         this.sequenceBase = new long[slots];
         this.newestSequence = new long[slots];
+        this.acceptedPushes = new long[slots];
         Arrays.fill(sequenceBase, Long.MIN_VALUE);
         this.sentVersion = new long[slots];
         final int threshold = length / DENSE_DIVISOR;
@@ -339,9 +341,11 @@ public final class ShardState
      * @param workerId the slot, a worker or the evaluator.
      * @param base     the new incarnation's sequence base; its first message carries {@code base + 1}. Must be above
      *                 every sequence the slot has seen.
+     * @return the pushes this shard took from the slot's earlier incarnation (applied or dropped as stale, not
+     *         duplicates): what it really sent here, which its own telemetry may no longer be able to say.
      * @throws IllegalArgumentException if the slot is unknown or {@code base} is not above the slot's last sequence.
      */
-    public void admitIncarnation(final int workerId, final long base)
+    public long admitIncarnation(final int workerId, final long base)
     {
         if (workerId < 0 || workerId >= slots)
         {
@@ -356,6 +360,9 @@ public final class ShardState
         lastSequence[workerId] = base;
         newestSequence[workerId] = base;
         dirty[workerId].markAll();
+        final long accepted = acceptedPushes[workerId];
+        acceptedPushes[workerId] = 0;
+        return accepted;
     }
 
     private int onPush(final int workerId, final ReplySender replies)
@@ -382,6 +389,7 @@ public final class ShardState
         }
         lastSequence[workerId] = sequence;
         newestSequence[workerId] = Math.max(newestSequence[workerId], sequence);
+        acceptedPushes[workerId]++;
 
         long tau = version - baseVersion;
         if (tau < 0)
@@ -945,7 +953,10 @@ public final class ShardState
             stalenessPercentile(50.0),
             stalenessPercentile(99.0),
             stalenessMax(),
-            rejectsByReason);
+            rejectsByReason,
+            0,
+            0,
+            -1);
     }
 
     /**
@@ -962,7 +973,42 @@ public final class ShardState
         {
             stateCopy[i] = state[i].clone();
         }
-        return new ShardSnapshot(
-            jobId, shardId, rangeStart, version, params.clone(), stateCopy, lastSequence.clone(), statistics());
+        return new ShardSnapshot(jobId, shardId, rangeStart, version, params.clone(), stateCopy, optimiser.steps(),
+            lastSequence.clone(), sequenceBase.clone(), statistics());
+    }
+
+    /**
+     * Put back the state of a checkpoint of this shard, taken by {@link #snapshot()} of an earlier life of it: the
+     * parameters, optimiser state, version, and each slot's last sequence and incarnation base, so a push applied
+     * before the checkpoint is never applied again and a replaced worker stays refused. Every worker is then due the
+     * whole range, since none holds what the shard now holds. Counters start again from zero.
+     *
+     * @param checkpoint a snapshot of the same job, shard, range and number of slots.
+     * @throws IllegalArgumentException if the checkpoint is of another job, shard or shape.
+     */
+    public void restore(final ShardSnapshot checkpoint)
+    {
+        if (checkpoint.jobId() != jobId || checkpoint.shard() != shardId || checkpoint.rangeStart() != rangeStart ||
+            checkpoint.parameters().length != length || checkpoint.lastAppliedSequences().length != slots ||
+            checkpoint.sequenceBases().length != slots || checkpoint.version() < 0)
+        {
+            throw new IllegalArgumentException("checkpoint of job " + checkpoint.jobId() + " shard " +
+                checkpoint.shard() + " (start " + checkpoint.rangeStart() + ", " + checkpoint.parameters().length +
+                " parameters, " + checkpoint.lastAppliedSequences().length + " slots, version " +
+                checkpoint.version() + "), expected job " + jobId + " shard " + shardId + " (start " + rangeStart +
+                ", " + length + " parameters, " + slots + " slots)");
+        }
+        optimiser.restore(checkpoint.optimiserState(), checkpoint.optimiserSteps());
+        System.arraycopy(checkpoint.parameters(), 0, params, 0, length);
+        version = checkpoint.version();
+        System.arraycopy(checkpoint.lastAppliedSequences(), 0, lastSequence, 0, slots);
+        System.arraycopy(checkpoint.sequenceBases(), 0, sequenceBase, 0, slots);
+        System.arraycopy(checkpoint.lastAppliedSequences(), 0, newestSequence, 0, slots);
+        for (int slot = 0; slot < slots; slot++)
+        {
+            // No worker's replica is known: the first update to each is the whole range (dense, as all is dirty).
+            sentVersion[slot] = version;
+            dirty[slot].markAll();
+        }
     }
 }

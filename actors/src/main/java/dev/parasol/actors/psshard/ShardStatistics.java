@@ -33,6 +33,9 @@ import java.util.Map;
  * @param stalenessP99       99th percentile of staleness.
  * @param stalenessMax       largest staleness.
  * @param rejectsByReason    rejection counts by reason name, only the reasons seen; wire and protocol reasons.
+ * @param checkpoints        checkpoints written by the shard's node, 0 when checkpoints are off.
+ * @param checkpointFailures checkpoints that could not be written (the previous one stays).
+ * @param checkpointVersion  the version of the latest checkpoint written, -1 before the first.
  */
 public record ShardStatistics(
     long jobId,
@@ -53,7 +56,10 @@ public record ShardStatistics(
     long stalenessP50,
     long stalenessP99,
     long stalenessMax,
-    Map<String, Long> rejectsByReason) implements CborSerializable
+    Map<String, Long> rejectsByReason,
+    long checkpoints,
+    long checkpointFailures,
+    long checkpointVersion) implements CborSerializable
 {
     /**
      * Copy the map so the record stays immutable.
@@ -77,9 +83,27 @@ public record ShardStatistics(
      * @param stalenessP99       99th percentile of staleness.
      * @param stalenessMax       largest staleness.
      * @param rejectsByReason    rejection counts by reason name.
+     * @param checkpoints        checkpoints written.
+     * @param checkpointFailures checkpoints not written.
+     * @param checkpointVersion  version of the latest checkpoint, -1 before the first.
      */
     public ShardStatistics
     {
         rejectsByReason = Map.copyOf(rejectsByReason);
+    }
+
+    /**
+     * Get a copy with the checkpoint figures, which the shard's actor keeps (the state does not write files).
+     *
+     * @param written  checkpoints written.
+     * @param failures checkpoints not written.
+     * @param latest   version of the latest checkpoint, -1 before the first.
+     * @return the copy.
+     */
+    public ShardStatistics withCheckpoints(final long written, final long failures, final long latest)
+    {
+        return new ShardStatistics(jobId, shard, version, applied, droppedStale, duplicates, requests, repliesSent,
+            replyFailures, rejected, bytesIn, bytesOut, evaluationBytesOut, futureBaseVersions, stalenessCount,
+            stalenessP50, stalenessP99, stalenessMax, rejectsByReason, written, failures, latest);
     }
 }

@@ -23,10 +23,15 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>
  * Protocol, per worker w: {@link RequestPermit}(w, c) is answered by {@link Permit}(w, c) as soon as the policy
  * allows, where c is the number of steps w has completed; after finishing that step w sends
- * {@link ClockAdvanced}(w, c + 1, samples, loss). {@link WorkerLost} removes a worker so it no longer holds anyone
- * back, {@link WorkerJoined} (re)adds one. Requests and advances that contradict the worker's known clock are
- * protocol errors: they are logged and ignored. A grant that would break the bound is a bug: the gate's safety net
- * throws {@link IllegalStateException}, which stops the actor rather than let a worker run past the bound.
+ * {@link ClockAdvanced}(w, c + 1, samples, loss). A pipelining worker asks one clock ahead instead: at clock k it
+ * may request k + 1 before its step k is acknowledged, and the permit is granted only when k + 1 is within the bound
+ * of the clocks as they are (its own k included); under ASP such a request is answered with a permit for every
+ * clock, {@link SspGate#UNBOUNDED_CLOCK}, after which the worker only reports its clocks (see {@link SspGate}).
+ * {@link WorkerLost} removes a worker so it no longer holds anyone back, {@link WorkerJoined} (re)adds one. Requests
+ * and advances that contradict the worker's known clock are protocol errors: they are logged and ignored; an advance
+ * that does not grow the clock is never counted, so a step reported twice is counted once. A grant that would break
+ * the bound is a bug: the gate's safety net throws {@link IllegalStateException}, which stops the actor rather than
+ * let a worker run past the bound.
  * <p>
  * With a progress listener in the {@link SchedulerSettings}, the scheduler sends a {@link ProgressSummary} each time
  * the total steps cross a multiple of {@link SchedulerSettings#progressEverySteps()} and an {@link EvaluationDue}
@@ -42,10 +47,11 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command>
     }
 
     /**
-     * A worker asks to start the step after its {@code clock} completed steps.
+     * A worker asks to start the step after its {@code clock} completed steps, or, pipelined, the step after that.
      *
      * @param workerId the worker.
-     * @param clock    the number of steps it has completed, i.e. the clock it wants to start.
+     * @param clock    the clock it wants to start: the number of steps it has completed, or one more while the
+     *                 acknowledgements of its last step are in flight.
      * @param replyTo  where the {@link Permit} goes.
      */
     public record RequestPermit(int workerId, long clock, ActorRef<Permit> replyTo) implements Command, CborSerializable
@@ -53,10 +59,10 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command>
     }
 
     /**
-     * Permission for a worker to start a clock.
+     * Permission for a worker to start a clock, and every clock below it.
      *
      * @param workerId the worker.
-     * @param clock    the clock it may start.
+     * @param clock    the largest clock it may start: the clock requested, or {@link SspGate#UNBOUNDED_CLOCK}.
      */
     public record Permit(int workerId, long clock) implements CborSerializable
     {
@@ -129,7 +135,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command>
      * @param permitWaitNsTotal the total wait of granted requests, in nanoseconds.
      * @param permitWaitNsMax   the longest wait of one granted request, in nanoseconds.
      * @param waitingWorkers    the workers waiting for a permit now.
-     * @param stalenessP50      the median staleness at grant time, in clocks ({@code c - minClock}).
+     * @param stalenessP50      the median staleness at grant time, in clocks ({@code c - minClock}, c the clock
+     *                          granted; at each advance for a worker holding an unbounded permit).
      * @param stalenessP99      the 99th percentile of the staleness at grant time, in clocks.
      * @param stalenessMax      the largest staleness at grant time, in clocks.
      * @param meanRecentLoss    the mean loss of the most recent steps, NaN before the first step.
@@ -158,7 +165,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command>
      * Report of one permit granted, sent to the permit listener of the {@link SchedulerSettings}.
      *
      * @param workerId the worker.
-     * @param clock    the clock it may start.
+     * @param clock    the largest clock it may start: its own clock, one more for a pipelined request, or
+     *                 {@link SspGate#UNBOUNDED_CLOCK}.
      * @param minClock the smallest clock of an active worker when it was granted.
      * @param clocks   the clock of every active worker when it was granted, by worker id.
      */
@@ -381,7 +389,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command>
 
     private void sendPermit(final int workerId, final ActorRef<Permit> replyTo)
     {
-        final long clock = gate.clock(workerId);
+        final long clock = gate.permittedClock(workerId);
         final ActorRef<PermitGranted> permitListener = settings.permitListener();
         if (null != permitListener)
         {

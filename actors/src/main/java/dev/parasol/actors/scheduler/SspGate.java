@@ -17,24 +17,41 @@ import org.agrona.concurrent.SystemNanoClock;
  * one of three states:
  * <pre>
  *   RUNNING --request(c), allowed--------------&gt; RUNNING (permit granted at once)
- *   RUNNING --request(c), not allowed----------&gt; WAITING
- *   WAITING --advance/removeWorker of another, now allowed--&gt; RUNNING (returned in the granted list)
+ *   RUNNING --request(c), not allowed----------&gt; WAITING for c
+ *   WAITING --advance/removeWorker, now allowed--&gt; RUNNING (returned in the granted list)
  *   any     --removeWorker---------------------&gt; LOST (holds nobody back; its request is forgotten)
  *   LOST    --addWorker(clock)-----------------&gt; RUNNING
  * </pre>
  * Clocks only grow, so a waiting worker can only become grantable when the minimum clock rises: that is when the
  * slowest worker advances or is removed.
  * <p>
+ * <b>Pipelined requests.</b> A worker whose clock is k may ask for k (the clock it starts next) or for k + 1: the
+ * clock after the one whose pushes it is finishing, so that the permit's round trip overlaps its own step instead
+ * of following it. The request is judged against the truthful clocks, the worker's own k included, and granted only
+ * when {@code (k + 1) - min <= s}; since clocks only grow, a permit granted early stays within the bound when the
+ * worker uses it later. Under BSP a worker's own clock k holds its request for k + 1 back until it advances, so BSP
+ * gains nothing and loses nothing. While waiting for k + 1 the worker may advance to k + 1 (the acknowledgements of
+ * step k landed), and that advance may release its own request; advancing past a clock it waits for is a protocol
+ * error. A permit names the largest clock it allows and a pipelining worker keeps the largest one it received, so
+ * under ASP a pipelined request is answered with {@link #UNBOUNDED_CLOCK}, every clock at once, and the worker never
+ * asks again; it still reports every advance. A request for the current clock is answered with exactly that clock.
+ * <p>
  * Every grant passes a safety net that recomputes the minimum clock from scratch and throws
  * {@link IllegalStateException} if the grant would break the bound. At grant time the gate measures the staleness
- * in clocks ({@code c - minClock}) into an HdrHistogram, and it counts the requests that had to wait and how long
- * they waited.
+ * in clocks ({@code c - minClock}, c the clock granted) into an HdrHistogram, and it counts the requests that had to
+ * wait and how long they waited. A worker holding an unbounded permit is no longer seen starting a clock, so its
+ * staleness is recorded when it advances: it starts its next clock at once.
  * <p>
  * Worker ids are small non-negative integers (arrays are indexed by them). Not thread-safe: one owner, such as
  * the {@link Scheduler} actor.
  */
 public final class SspGate
 {
+    /**
+     * Clock named by an unbounded permit (ASP, pipelined request): every clock is allowed.
+     */
+    public static final long UNBOUNDED_CLOCK = Long.MAX_VALUE;
+
     private static final int SIGNIFICANT_DIGITS = 3;
     private static final long NO_CLOCK = -1;
 
@@ -46,6 +63,9 @@ public final class SspGate
     private long[] clocks;
     private boolean[] active;
     private boolean[] waiting;
+    private long[] waitingClock;
+    private long[] permittedClock;
+    private long[] unboundedFrom;
     private long[] waitStartNs;
     private int activeCount;
     private int waitingCount;
@@ -96,7 +116,12 @@ public final class SspGate
         clocks = new long[capacity];
         active = new boolean[capacity];
         waiting = new boolean[capacity];
+        waitingClock = new long[capacity];
+        permittedClock = new long[capacity];
+        unboundedFrom = new long[capacity];
         waitStartNs = new long[capacity];
+        Arrays.fill(permittedClock, NO_CLOCK);
+        Arrays.fill(unboundedFrom, UNBOUNDED_CLOCK);
         for (int worker = 0; worker < workers; worker++)
         {
             active[worker] = true;
@@ -116,35 +141,44 @@ public final class SspGate
     }
 
     /**
-     * A worker asks to start {@code clock}, which must equal its current clock (the steps it has completed). The
-     * permit is granted at once when the policy allows it; otherwise the worker waits until {@link #advance} or
-     * {@link #removeWorker} releases it. Asking again for the same clock while waiting keeps the one wait.
+     * A worker asks to start {@code clock}, which must be its current clock (the steps it has completed) or, pipelined,
+     * the one after. The permit is granted at once when the policy allows it; otherwise the worker waits until
+     * {@link #advance} or {@link #removeWorker} releases it. Asking again for the same clock while waiting keeps the
+     * one wait. After a grant, {@link #permittedClock(int)} names the largest clock the permit allows.
      *
      * @param worker the active worker.
-     * @param clock  the clock it wants to start.
+     * @param clock  the clock it wants to start: its current clock, or that plus one.
      * @return true if the permit is granted now, false if the worker now waits.
-     * @throws IllegalArgumentException if the worker is not active or {@code clock} is not its current clock.
+     * @throws IllegalArgumentException if the worker is not active, {@code clock} is neither its current clock nor
+     *                                  the next one, or the worker already waits for another clock.
      */
     public boolean request(final int worker, final long clock)
     {
         checkActive(worker);
-        if (clock != clocks[worker])
+        final long current = clocks[worker];
+        if (clock != current && clock != current + 1)
         {
             throw new IllegalArgumentException("worker=" + worker + " requested clock=" + clock +
-                ", expected its current clock=" + clocks[worker]);
+                ", expected its current clock=" + current + " or, pipelined, " + (current + 1));
         }
         if (waiting[worker])
         {
+            if (clock != waitingClock[worker])
+            {
+                throw new IllegalArgumentException("worker=" + worker + " requested clock=" + clock +
+                    " while waiting for clock=" + waitingClock[worker] + ", expected one request at a time");
+            }
             return false;
         }
 
         if (policy.allows(clock, minClock))
         {
-            grant(worker);
+            grant(worker, clock);
             return true;
         }
 
         waiting[worker] = true;
+        waitingClock[worker] = clock;
         waitingCount++;
         waitStartNs[worker] = nanoClock.nanoTime();
         permitWaits++;
@@ -155,11 +189,13 @@ public final class SspGate
      * A worker has completed steps and is now at {@code newClock}. Waiting workers that the rise of the minimum
      * clock allows are granted their permits.
      *
-     * @param worker   the active worker, not waiting for a permit.
+     * @param worker   the active worker, not waiting for a permit below {@code newClock}.
      * @param newClock its new clock, greater than its current clock (normally current + 1).
-     * @return the workers granted a permit by this call, each for its current {@link #clock(int)}; the list is
-     * owned by the gate and valid until its next call.
-     * @throws IllegalArgumentException if the worker is not active, is waiting, or the clock does not grow.
+     * @return the workers granted a permit by this call, each for its {@link #permittedClock(int)}; the list is
+     * owned by the gate and valid until its next call. It may hold {@code worker} itself, whose pipelined request
+     * its own advance released.
+     * @throws IllegalArgumentException if the worker is not active, waits for a clock below {@code newClock}, or the
+     *                                  clock does not grow.
      */
     public IntArrayList advance(final int worker, final long newClock)
     {
@@ -170,10 +206,11 @@ public final class SspGate
             throw new IllegalArgumentException("worker=" + worker + " advanced to clock=" + newClock +
                 ", expected > its current clock=" + oldClock);
         }
-        if (waiting[worker])
+        if (waiting[worker] && waitingClock[worker] < newClock)
         {
             throw new IllegalArgumentException("worker=" + worker + " advanced to clock=" + newClock +
-                " while waiting for a permit for clock=" + oldClock + ", expected no step without a permit");
+                " while waiting for a permit for clock=" + waitingClock[worker] +
+                ", expected no step without a permit");
         }
 
         clocks[worker] = newClock;
@@ -183,6 +220,10 @@ public final class SspGate
         {
             minClock = scanMinClock();
             releaseWaiters();
+        }
+        if (newClock > unboundedFrom[worker])
+        {
+            stalenessHistogram.recordValue(newClock - minClock);
         }
 
         return granted;
@@ -205,6 +246,8 @@ public final class SspGate
             waitingCount--;
         }
         active[worker] = false;
+        unboundedFrom[worker] = UNBOUNDED_CLOCK;
+        permittedClock[worker] = NO_CLOCK;
         activeCount--;
 
         granted.clear();
@@ -245,6 +288,7 @@ public final class SspGate
         active[worker] = true;
         activeCount++;
         clocks[worker] = clock;
+        permittedClock[worker] = NO_CLOCK;
         minClock = NO_CLOCK == minClock ? clock : Math.min(minClock, clock);
     }
 
@@ -280,6 +324,30 @@ public final class SspGate
     {
         checkActive(worker);
         return clocks[worker];
+    }
+
+    /**
+     * Get the largest clock the last permit granted to a worker allows: the clock it asked for, or
+     * {@link #UNBOUNDED_CLOCK} for a pipelined request under ASP.
+     *
+     * @param worker the active worker.
+     * @return the clock, or -1 before its first permit.
+     */
+    public long permittedClock(final int worker)
+    {
+        checkActive(worker);
+        return permittedClock[worker];
+    }
+
+    /**
+     * Is the worker waiting for a permit for a clock ahead of its own: a pipelined request?
+     *
+     * @param worker the worker id.
+     * @return true if the worker is active and waits for its current clock plus one.
+     */
+    public boolean isWaitingAhead(final int worker)
+    {
+        return isWaiting(worker) && waitingClock[worker] > clocks[worker];
     }
 
     /**
@@ -401,9 +469,8 @@ public final class SspGate
         return stalenessHistogram;
     }
 
-    private void grant(final int worker)
+    private void grant(final int worker, final long clock)
     {
-        final long clock = clocks[worker];
         final long min = scanMinClock();
         if (!policy.allows(clock, min))
         {
@@ -413,6 +480,15 @@ public final class SspGate
 
         stalenessHistogram.recordValue(clock - min);
         permitsGranted++;
+        if (policy.isUnbounded() && clock > clocks[worker])
+        {
+            unboundedFrom[worker] = Math.min(unboundedFrom[worker], clock);
+            permittedClock[worker] = UNBOUNDED_CLOCK;
+        }
+        else
+        {
+            permittedClock[worker] = clock;
+        }
     }
 
     private void releaseWaiters()
@@ -425,14 +501,14 @@ public final class SspGate
         final long nowNs = nanoClock.nanoTime();
         for (int worker = 0; worker < waiting.length; worker++)
         {
-            if (waiting[worker] && policy.allows(clocks[worker], minClock))
+            if (waiting[worker] && policy.allows(waitingClock[worker], minClock))
             {
                 waiting[worker] = false;
                 waitingCount--;
                 final long waitedNs = nowNs - waitStartNs[worker];
                 permitWaitNsTotal += waitedNs;
                 permitWaitNsMax = Math.max(permitWaitNsMax, waitedNs);
-                grant(worker);
+                grant(worker, waitingClock[worker]);
                 granted.addInt(worker);
             }
         }
@@ -467,7 +543,13 @@ public final class SspGate
             clocks = Arrays.copyOf(clocks, capacity);
             active = Arrays.copyOf(active, capacity);
             waiting = Arrays.copyOf(waiting, capacity);
+            waitingClock = Arrays.copyOf(waitingClock, capacity);
             waitStartNs = Arrays.copyOf(waitStartNs, capacity);
+            final int oldCapacity = permittedClock.length;
+            permittedClock = Arrays.copyOf(permittedClock, capacity);
+            Arrays.fill(permittedClock, oldCapacity, capacity, NO_CLOCK);
+            unboundedFrom = Arrays.copyOf(unboundedFrom, capacity);
+            Arrays.fill(unboundedFrom, oldCapacity, capacity, UNBOUNDED_CLOCK);
         }
     }
 }

@@ -65,6 +65,16 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
     }
 
     /**
+     * A shard was lost and restarted elsewhere: request from it at its new address from now on.
+     *
+     * @param shard    the shard's index.
+     * @param endpoint where it listens now.
+     */
+    public record ShardMoved(int shard, Endpoint endpoint) implements Command, CborSerializable
+    {
+    }
+
+    /**
      * Send the parameters of the last evaluation, in chunks small enough for the control plane.
      *
      * @param replyTo where the chunks go, in order.
@@ -120,6 +130,8 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
     private final Subscription replies;
     private final List<ExclusivePublication> publications = new ArrayList<>();
     private final MessageSender[] senders;
+    private final DataPlane dataPlane;
+    private final TrainingCounters counters;
     private final KeyRange[] ranges;
     private final float[] replica;
     private final ReplicaUpdater updater;
@@ -160,17 +172,12 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
         Arrays.fill(sequences, Incarnations.sequenceBase(incarnation));
         this.replies = dataPlane.addSubscription(streamId);
         final Endpoint endpoint = dataPlane.resolveEndpoint(replies, CONNECT_TIMEOUT);
+        this.dataPlane = dataPlane;
+        this.counters = counters;
         this.senders = new MessageSender[ranges.size()];
         for (int s = 0; s < senders.length; s++)
         {
-            final ExclusivePublication publication = dataPlane.addExclusivePublication(shardEndpoints.get(s));
-            publications.add(publication);
-            senders[s] = dataPlane.newSender(publication, counters, MessageSender.Traffic.REQUEST);
-            if (!senders[s].awaitConnected(CONNECT_TIMEOUT))
-            {
-                throw new IllegalStateException("the evaluator could not connect to shard " + s + " at " +
-                    shardEndpoints.get(s));
-            }
+            senders[s] = connectTo(s, shardEndpoints.get(s));
         }
         readyTo.tell(new Ready(endpoint, context.getSelf()));
     }
@@ -217,6 +224,7 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
         return newReceiveBuilder()
             .onMessage(Evaluate.class, this::onEvaluate)
             .onMessage(SendModel.class, this::onSendModel)
+            .onMessage(ShardMoved.class, this::onShardMoved)
             .onMessage(Stop.class, (stop) -> Behaviors.stopped())
             .onSignal(PostStop.class, (signal) -> onPostStop())
             .build();
@@ -294,6 +302,25 @@ public final class Evaluator extends AbstractBehavior<Evaluator.Command>
         }
         idle.reset();
         return null;
+    }
+
+    private MessageSender connectTo(final int shard, final Endpoint shardEndpoint)
+    {
+        final ExclusivePublication publication = dataPlane.addExclusivePublication(shardEndpoint);
+        publications.add(publication);
+        final MessageSender sender = dataPlane.newSender(publication, counters, MessageSender.Traffic.REQUEST);
+        if (!sender.awaitConnected(CONNECT_TIMEOUT))
+        {
+            throw new IllegalStateException("the evaluator could not connect to shard " + shard + " at " +
+                shardEndpoint);
+        }
+        return sender;
+    }
+
+    private Behavior<Command> onShardMoved(final ShardMoved moved)
+    {
+        senders[moved.shard()] = connectTo(moved.shard(), moved.endpoint());
+        return this;
     }
 
     private Behavior<Command> onPostStop()

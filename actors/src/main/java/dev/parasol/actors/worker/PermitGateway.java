@@ -7,9 +7,11 @@ package dev.parasol.actors.worker;
 interface PermitGateway
 {
     /**
-     * Ask for permission to start a clock; the answer arrives later through {@link WorkerAgent#onPermit(long)}.
+     * Ask for permission to start a clock; the answer arrives later through {@link WorkerAgent#onPermit(long)} and
+     * allows every clock up to the one it names. The loop asks one clock ahead: for its count of completed steps
+     * plus one while the acknowledgements of its last step may still be in flight, and at most one request at a time.
      *
-     * @param clock the clock the worker wants to start (its count of completed steps).
+     * @param clock the clock the worker wants to start: its count of completed steps, or that plus one.
      */
     void requestPermit(long clock);
 

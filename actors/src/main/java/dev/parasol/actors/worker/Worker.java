@@ -80,10 +80,19 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     }
 
     /**
-     * Stop the loop at the next step boundary (a push already sent is acknowledged first), release the worker's
-     * publications and subscription, and say so.
+     * A shard was lost and restarted elsewhere: send to it at its new address from now on.
      *
-     * @param replyTo told when the loop stopped.
+     * @param shard    the shard's index.
+     * @param endpoint where it listens now.
+     */
+    public record ShardMoved(int shard, Endpoint endpoint) implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * Stop the loop after the current step, then the worker; reply with its final state.
+     *
+     * @param replyTo where {@link Stopped} goes.
      */
     public record Stop(ActorRef<Stopped> replyTo) implements Command, CborSerializable
     {
@@ -142,6 +151,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private final WorkerSetup setup;
     private final Subscription replies;
     private final List<ExclusivePublication> publications = new ArrayList<>();
+    private final ShardRoute[] routes;
     private final WorkerAgent agent;
     private final WorkerTelemetry telemetry;
     private final TimerScheduler<Command> timers;
@@ -162,22 +172,13 @@ public final class Worker extends AbstractBehavior<Worker.Command>
 
         final ShardLink[] pushLinks = new ShardLink[shards];
         final ShardLink[] requestLinks = new ShardLink[shards];
+        this.routes = new ShardRoute[shards];
         for (int s = 0; s < shards; s++)
         {
-            final ExclusivePublication publication = dataPlane.addExclusivePublication(setup.shardEndpoints().get(s));
-            publications.add(publication);
-            final MessageSender pushes = dataPlane.newSender(
-                publication, setup.counters(), MessageSender.Traffic.GRADIENT);
-            final MessageSender requests = dataPlane.newSender(
-                publication, setup.counters(), MessageSender.Traffic.REQUEST);
-            if (!pushes.awaitConnected(CONNECT_TIMEOUT))
-            {
-                throw new IllegalStateException("worker " + setup.workerId() + " of " + setup.jobId() +
-                    " could not connect to shard " + s + " at " + setup.shardEndpoints().get(s) + " within " +
-                    CONNECT_TIMEOUT);
-            }
-            pushLinks[s] = pushes::send;
-            requestLinks[s] = requests::send;
+            final ShardRoute route = connectTo(s, setup.shardEndpoints().get(s));
+            routes[s] = route;
+            pushLinks[s] = route::push;
+            requestLinks[s] = route::request;
         }
 
         final KeyRange[] ranges = setup.ranges().toArray(new KeyRange[0]);
@@ -240,6 +241,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             .onMessage(LoopFailed.class, this::onLoopFailed)
             .onMessage(GetTelemetry.class, this::onGetTelemetry)
             .onMessage(Stop.class, this::onStop)
+            .onMessage(ShardMoved.class, this::onShardMoved)
             .onMessage(CheckDrained.class, this::onCheckDrained)
             .onSignal(PostStop.class, (signal) -> onPostStop())
             .build();
@@ -320,6 +322,30 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             stoppedTo.tell(new Stopped(setup.workerId(), agent.clock(), drained, telemetrySnapshot()));
             return Behaviors.stopped();
         }
+        return this;
+    }
+
+    private ShardRoute connectTo(final int shard, final Endpoint shardEndpoint)
+    {
+        final DataPlane dataPlane = setup.dataPlane();
+        final ExclusivePublication publication = dataPlane.addExclusivePublication(shardEndpoint);
+        publications.add(publication);
+        final MessageSender pushes = dataPlane.newSender(publication, setup.counters(), MessageSender.Traffic.GRADIENT);
+        final MessageSender requests = dataPlane.newSender(
+            publication, setup.counters(), MessageSender.Traffic.REQUEST);
+        if (!pushes.awaitConnected(CONNECT_TIMEOUT))
+        {
+            throw new IllegalStateException("worker " + setup.workerId() + " of " + setup.jobId() +
+                " could not connect to shard " + shard + " at " + shardEndpoint + " within " + CONNECT_TIMEOUT);
+        }
+        return new ShardRoute(pushes, requests);
+    }
+
+    private Behavior<Command> onShardMoved(final ShardMoved moved)
+    {
+        // The loop keeps running: it resends what the lost shard did not acknowledge, now to the new one.
+        final ShardRoute fresh = connectTo(moved.shard(), moved.endpoint());
+        routes[moved.shard()].moveTo(fresh.pushesSender(), fresh.requestsSender());
         return this;
     }
 

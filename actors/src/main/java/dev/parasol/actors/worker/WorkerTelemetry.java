@@ -9,6 +9,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * What one worker's agent measured, written by the agent's thread and read by anyone: steps, bytes offered to Aeron
  * in each direction's sending end, time spent waiting, and per shard the last push's size, entries sent, density and
  * residual norm. Values are plain counters and last-seen gauges; no locks, no allocation when written.
+ * <p>
+ * The three waits and the compute time do not overlap: a blocked loop is charged to one cause at a time, the
+ * acknowledgements while a push is unacknowledged, else the permit while it is missing, else the parameters; sending
+ * counts as part of the wait it starts. Together they add up to the loop's running time.
  */
 public final class WorkerTelemetry
 {
@@ -211,7 +215,9 @@ public final class WorkerTelemetry
     }
 
     /**
-     * Get the time spent waiting for permits from the scheduler.
+     * Get the time the loop was blocked on a permit from the scheduler, with no push unacknowledged. The permit of
+     * the next clock is asked for one clock ahead, so this is only what its round trip did not overlap, or the wait
+     * the bound imposes.
      *
      * @return nanoseconds.
      */
@@ -221,7 +227,8 @@ public final class WorkerTelemetry
     }
 
     /**
-     * Get the time spent waiting for parameters from the shards.
+     * Get the time the loop was blocked on parameter updates from the shards, with the permit held and no push
+     * unacknowledged.
      *
      * @return nanoseconds.
      */
@@ -231,7 +238,9 @@ public final class WorkerTelemetry
     }
 
     /**
-     * Get the time spent waiting for the shards to acknowledge pushes.
+     * Get the time the loop was blocked while a push was unacknowledged. When the next clock's permit is held, its
+     * parameter requests travel right behind the pushes, and the updates follow the acknowledgements on the same
+     * streams, so this one round trip includes most of the parameters' wait too.
      *
      * @return nanoseconds.
      */
@@ -370,9 +379,9 @@ public final class WorkerTelemetry
      * @param backPressureEvents    offers retried after back pressure.
      * @param messagesRejected      messages the worker rejected.
      * @param computeNs             time computing and compressing.
-     * @param permitWaitNs          time waiting for permits.
-     * @param parameterWaitNs       time waiting for parameters.
-     * @param acknowledgementWaitNs time waiting for acknowledgements.
+     * @param permitWaitNs          time blocked on a permit, no push unacknowledged.
+     * @param parameterWaitNs       time blocked on parameters, permit held, no push unacknowledged.
+     * @param acknowledgementWaitNs time blocked while a push was unacknowledged.
      * @param lastLoss              loss of the last batch.
      * @param denseFallback         whether the worker fell back to dense pushes.
      * @param lastPushBytes         per shard, size of the last push.

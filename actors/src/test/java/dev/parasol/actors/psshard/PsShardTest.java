@@ -33,8 +33,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +45,9 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shard actor's protocol over a real data plane: it listens, connects back to a worker, applies a push that
@@ -75,14 +80,17 @@ class PsShardTest
     }
 
     @Test
-    void shouldApplyAPushFromAeronAndReturnItInTheFinalSnapshotWhenStopped()
+    void shouldApplyAPushFromAeronCheckpointItAndReturnItInTheFinalSnapshotWhenStopped(@TempDir final Path directory)
+        throws Exception
     {
+        final Path checkpoint = ShardCheckpointFile.path(directory, 1);
         final KeyRange range = Workload.W1.create(1).layout().split(2)[1];
         final TrainingCounters counters = dataPlane.newTrainingCounters("test");
         final TestProbe<PsShard.Ready> ready = testKit.createTestProbe();
         final ActorRef<PsShard.Command> shard = testKit.spawn(PsShard.create(new PsShardSetup("job", JOB, range,
             Workload.W1, 5L, OptimiserConfig.of(OptimiserConfig.Kind.SGD, 0.5f), StalenessPolicy.CONSTANT, 1,
-            dataPlane, counters, counters, runner, 77, KEY, ready.getRef())));
+            dataPlane, counters, counters, runner, 77, KEY,
+            new CheckpointPlan(checkpoint, Duration.ofMillis(100), null), ready.getRef())));
         final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
         assertEquals(1, listening.shard());
 
@@ -119,7 +127,20 @@ class PsShardTest
         assertEquals(1, seen.duplicates());
         assertEquals(2, seen.rejected());
 
+        // The checkpoint catches up with the push within a few intervals, written whole (its CRC checks).
+        ShardSnapshot written = null;
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((written == null || written.version() < 1) && System.nanoTime() < deadline)
+        {
+            written = Files.exists(checkpoint) ? ShardCheckpointFile.read(checkpoint) : null;
+            Thread.sleep(50);
+        }
+        assertNotNull(written);
+        assertEquals(1, written.version());
+        assertEquals(1, written.lastAppliedSequences()[0]);
+
         final float[] values = pullOverAeron(sender, buffer, range, workerReplies);
+        assertEquals(values[3], written.parameters()[3], 0.0f);
         final Model model = Workload.W1.create(1);
         final float[] initial = new float[model.layout().size()];
         model.initialiseInPlace(initial, new SplittableRandom(5L));
@@ -132,6 +153,9 @@ class PsShardTest
         final PsShard.Stopped last = stopped.receiveMessage(Duration.ofSeconds(10));
         assertEquals(1, last.statistics().version());
         assertEquals(1, last.statistics().applied());
+        assertTrue(last.statistics().checkpoints() >= 1);
+        assertEquals(1, last.statistics().checkpointVersion());
+        assertFalse(Files.exists(checkpoint), "a shard stopped in order deletes its checkpoint");
         toShard.close();
         workerReplies.close();
     }

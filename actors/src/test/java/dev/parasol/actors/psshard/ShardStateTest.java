@@ -493,7 +493,8 @@ class ShardStateTest
         final float[] afterFirst = params(state);
 
         final long base = Incarnations.sequenceBase(1);
-        state.admitIncarnation(0, base);
+        // The earlier incarnation's one push is what the shard reports it took from it.
+        assertEquals(1, state.admitIncarnation(0, base));
 
         // The lost worker resumes: a new push of its own (sequence 4) and a request are refused, nothing changes.
         assertEquals(ShardState.REJECTED,

@@ -142,4 +142,13 @@ public final class Adam implements Optimiser
     {
         return steps;
     }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void restore(final float[][] state, final long steps)
+    {
+        Optimiser.copyState(state, state(), steps);
+        this.steps = steps;
+    }
 }

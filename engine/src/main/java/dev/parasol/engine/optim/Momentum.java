@@ -119,4 +119,13 @@ public final class Momentum implements Optimiser
     {
         return steps;
     }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void restore(final float[][] state, final long steps)
+    {
+        Optimiser.copyState(state, state(), steps);
+        this.steps = steps;
+    }
 }

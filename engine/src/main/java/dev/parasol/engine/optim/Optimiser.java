@@ -78,4 +78,40 @@ public interface Optimiser
      * @return the step count.
      */
     long steps();
+
+    /**
+     * Put back the state of a checkpoint: the per-coordinate arrays of {@link #state()} and the step count, on an
+     * optimiser initialised to the same length.
+     *
+     * @param state arrays shaped like {@link #state()}'s, copied.
+     * @param steps the step count.
+     * @throws IllegalArgumentException if the shapes differ or steps is negative.
+     */
+    void restore(float[][] state, long steps);
+
+    /**
+     * Copy checkpointed state arrays into live ones, checking the shapes: the common part of {@link #restore}.
+     *
+     * @param from the checkpoint's arrays.
+     * @param to   the optimiser's live arrays.
+     * @param steps the step count, checked.
+     * @throws IllegalArgumentException if the shapes differ or steps is negative.
+     */
+    static void copyState(final float[][] from, final float[][] to, final long steps)
+    {
+        if (from == null || from.length != to.length || steps < 0)
+        {
+            throw new IllegalArgumentException("checkpointed state of " + (from == null ? "null" : from.length) +
+                " arrays and " + steps + " steps, expected " + to.length + " arrays and steps >= 0");
+        }
+        for (int i = 0; i < to.length; i++)
+        {
+            if (from[i] == null || from[i].length != to[i].length)
+            {
+                throw new IllegalArgumentException("checkpointed state array " + i + " has " +
+                    (from[i] == null ? "no" : String.valueOf(from[i].length)) + " values, expected " + to[i].length);
+            }
+            System.arraycopy(from[i], 0, to[i], 0, to[i].length);
+        }
+    }
 }

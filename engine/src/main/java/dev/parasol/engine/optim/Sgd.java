@@ -117,4 +117,13 @@ public final class Sgd implements Optimiser
     {
         return length;
     }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void restore(final float[][] state, final long steps)
+    {
+        Optimiser.copyState(state, state(), steps);
+        this.steps = steps;
+    }
 }
