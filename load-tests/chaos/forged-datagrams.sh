@@ -5,8 +5,8 @@
 #   cluster (127.0.0.1): node-1 coordinator,ps (seed) | node-2 ps,worker | node-3 worker
 #   job: W1, 2 workers, 2 shards, ssp:3, lr 0.02, up to 80 epochs
 #   fault: dev.parasol.chaos.ForgedDatagramSender, 5 s at 100/s per port: raw random datagrams (half shaped like
-#          Aeron data frames) and, through Aeron publications of its own to the job's stream ids (shards 1001,
-#          workers 1002), well-formed messages with a random job id and a valid checksum, the same with a bad
+#          Aeron data frames) and, through Aeron publications of its own to the job's stream ids (1001 and up,
+#          one per part of a node), well-formed messages with a random job id and a valid checksum, the same with a bad
 #          checksum, a bad magic, random bytes. It reads the nodes' Aeron counters before and after.
 #   must hold (CHAOS.md): every forged message rejected and counted, none applied (applied + dropped stale never
 #   exceeds sent); the job reaches its target.
@@ -32,7 +32,10 @@ for ((n = 1; n <= NODE_COUNT; n++)); do
     targets+=("$(node_data "$n")")
 done
 rm -f "$OUT/forger.go"
+# Each part of a node subscribes on its own stream id, counted up from 1001 per node (NodeHost), so after the warm-up
+# and clean jobs the faulted job's streams lie further up: try the first few dozen; only the live ones connect.
 chaos_java ForgedDatagramSender --target "${targets[@]}" --seconds "$FORGE_SECONDS" --rate 100 --seed "$SEED" \
+    --streams "$(seq -s, 1001 1040)" \
     --node-pid "${PIDS[@]:0:$NODE_COUNT}" --history "$OUT/forger.jsonl" --go-file "$OUT/forger.go" \
     >"$OUT/forger.log" 2>&1 &
 forger=$!

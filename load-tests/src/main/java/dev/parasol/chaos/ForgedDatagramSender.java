@@ -56,7 +56,8 @@ public final class ForgedDatagramSender implements Callable<Integer>
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--streams", split = ",", defaultValue = "1001,1002", paramLabel = "ID,...",
-        description = "Aeron stream ids to try (shards 1001, workers 1002). Default: ${DEFAULT-VALUE}.")
+        description = "Aeron stream ids to try: a node gives each part its own, counted up from 1001. " +
+            "Default: ${DEFAULT-VALUE}.")
     List<Integer> streams = new ArrayList<>();
 
     @Option(names = "--seconds", defaultValue = "5", paramLabel = "S", description = "How long. Default: 5.")

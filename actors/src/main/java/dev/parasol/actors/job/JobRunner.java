@@ -782,7 +782,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             return next();
         }
         final boolean evaluatorStillNeeded = slot == spec.workers() &&
-            phase.ordinal() <= Phase.FINAL_EVALUATION.ordinal();
+            phase.ordinal() >= Phase.RUNNING.ordinal() && phase.ordinal() <= Phase.FINAL_EVALUATION.ordinal();
         if ((phase == Phase.RUNNING || evaluatorStillNeeded) && slot >= 0 && replacements.mayReplace())
         {
             replaceLost(slot, message.name(), placement.getOrDefault(message.name(), "?"));
@@ -914,8 +914,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
      */
     private boolean replacementWanted(final int slot)
     {
-        return phase == Phase.RUNNING ||
-            slot == spec.workers() && phase.ordinal() <= Phase.FINAL_EVALUATION.ordinal();
+        return phase == Phase.RUNNING || slot == spec.workers() &&
+            phase.ordinal() >= Phase.RUNNING.ordinal() && phase.ordinal() <= Phase.FINAL_EVALUATION.ordinal();
     }
 
     @SuppressWarnings("unchecked")

@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     reads its own writes), comes after the push's acknowledgement, and the permit it needed was granted only
  *     after the slower workers' pushes were acknowledged (the SSP read guarantee). The acknowledgement still
  *     carries nothing (see {@code ShardState}), so the shard protocol, and the bit-identical replica, are
- *     unchanged. A push is never queued behind a request it should precede: when a push's send fails, the request
- *     to that shard waits for it.</li>
+ *     unchanged. A request never overtakes the push it must follow: when a push's send fails, the request to that
+ *     shard waits for it.</li>
  * </ul>
  * The pushes of step c + 1 are computed only once every push of step c is acknowledged, so each shard has at most
  * one push in flight, and the compressed holder a resend reads stays untouched until then.
