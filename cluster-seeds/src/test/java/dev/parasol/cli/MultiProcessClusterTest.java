@@ -70,19 +70,8 @@ class MultiProcessClusterTest
         processes.awaitUp(psWorker);
         processes.awaitUp(worker);
 
-        final Path report = dir.resolve("report.json");
-        final Started client = processes.start("client", "-Xmx512m", List.of(), "submit", "--contact", seed,
-            "--workload", "W1", "--workers", "2", "--shards", "2", "--sync", "ssp:2", "--compress", "topk:0.01",
-            "--epochs", "15", "--data-dir", DATA.toString(), "--checkpoint-dir", dir.resolve("job").toString(),
-            "--follow", "--report", report.toString(), "--timeout", Long.toString(JOB_TIMEOUT.toSeconds()));
-        if (!client.process().waitFor(JOB_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS))
-        {
-            fail("the client did not finish within " + JOB_TIMEOUT + ":\n" + processes.describeAll());
-        }
-
-        assertEquals(0, client.process().exitValue(), processes::describeAll);
-        final JsonNode json = new ObjectMapper().readTree(report.toFile());
-        assertTrue(json.get("target_reached").asBoolean(), () -> "W1 did not reach its target: " + json);
+        final Started client = submitW1(seed, "15", List.of());
+        final JsonNode json = awaitReport(client);
         // The model saved is the shards' state a few steps past the evaluation that reached 0.84; W1 under SGD
         // wanders by up to two points between evaluations (0.8172 seen once, see LocalTrainingTest).
         assertTrue(json.get("final_test_accuracy").asDouble() >= 0.80, json::toString);
@@ -127,24 +116,14 @@ class MultiProcessClusterTest
         processes.awaitUp(survivor);
         processes.awaitUp(victim);
 
-        final Path report = dir.resolve("report.json");
         // The client is a member too (and may be the leader, which takes the resolver's decisions): every member
         // must run the same downing settings.
-        final Started client = processes.start("client", "-Xmx512m", List.of(fastDowning), "submit", "--contact", seed,
-            "--workload", "W1", "--workers", "2", "--shards", "2", "--sync", "ssp:2", "--compress", "topk:0.01",
-            "--epochs", "30", "--data-dir", DATA.toString(), "--checkpoint-dir", dir.resolve("job").toString(),
-            "--follow", "--report", report.toString(), "--timeout", Long.toString(JOB_TIMEOUT.toSeconds()));
+        final Started client = submitW1(seed, "30", List.of(fastDowning));
         // The first progress line: the workers train (W1 reaches its target some seconds later).
         processes.awaitLine(client, "] epoch ");
         processes.kill(victim);
 
-        if (!client.process().waitFor(JOB_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS))
-        {
-            fail("the client did not finish within " + JOB_TIMEOUT + ":\n" + processes.describeAll());
-        }
-        assertEquals(0, client.process().exitValue(), processes::describeAll);
-        final JsonNode json = new ObjectMapper().readTree(report.toFile());
-        assertTrue(json.get("target_reached").asBoolean(), () -> "W1 did not reach its target: " + json);
+        final JsonNode json = awaitReport(client);
         assertTrue(json.get("warnings").toString().contains("was lost"), json::toString);
         // Every worker now runs on the surviving worker node.
         final String survivorNode = "127.0.0.1:" + control[1];
@@ -180,24 +159,13 @@ class MultiProcessClusterTest
         processes.awaitUp(workers);
 
         // The job's checkpoint directory is on a file system both ps nodes share (here: the same machine).
-        final Path report = dir.resolve("report.json");
-        final Started client = processes.start("client", "-Xmx512m", List.of(fastDowning), "submit",
-            "--contact", seed, "--workload", "W1", "--workers", "2", "--shards", "2", "--sync", "ssp:2",
-            "--compress", "topk:0.01", "--epochs", "30", "--data-dir", DATA.toString(),
-            "--checkpoint-dir", dir.resolve("job").toString(), "--follow", "--report", report.toString(),
-            "--timeout", Long.toString(JOB_TIMEOUT.toSeconds()));
+        final Started client = submitW1(seed, "30", List.of(fastDowning));
         processes.awaitLine(client, "] epoch ");
         // Long enough for a checkpoint or two of the shard that is about to die.
         Thread.sleep(1_500);
         processes.kill(victim);
 
-        if (!client.process().waitFor(JOB_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS))
-        {
-            fail("the client did not finish within " + JOB_TIMEOUT + ":\n" + processes.describeAll());
-        }
-        assertEquals(0, client.process().exitValue(), processes::describeAll);
-        final JsonNode json = new ObjectMapper().readTree(report.toFile());
-        assertTrue(json.get("target_reached").asBoolean(), () -> "W1 did not reach its target: " + json);
+        final JsonNode json = awaitReport(client);
         assertEquals(1, json.get("shard_restarts").asInt(), json::toString);
         assertTrue(json.get("warnings").toString().contains("restarted on"), json::toString);
         // Both shards now live on the surviving ps node, and they had checkpointed.
@@ -205,5 +173,34 @@ class MultiProcessClusterTest
         assertEquals(survivor, json.get("placement").path("shard 0").asText(), json::toString);
         assertEquals(survivor, json.get("placement").path("shard 1").asText(), json::toString);
         assertTrue(json.get("checkpoints_written").asLong() > 0, json::toString);
+    }
+
+    /**
+     * Submit W1 (2 workers, 2 shards, ssp:2, top-k 1%) from a client process that follows it and writes its report.
+     */
+    private Started submitW1(final String seed, final String epochs, final List<String> jvmOptions) throws IOException
+    {
+        return processes.start("client", "-Xmx512m", jvmOptions, "submit", "--contact", seed,
+            "--workload", "W1", "--workers", "2", "--shards", "2", "--sync", "ssp:2", "--compress", "topk:0.01",
+            "--epochs", epochs, "--data-dir", DATA.toString(), "--checkpoint-dir", dir.resolve("job").toString(),
+            "--follow", "--report", dir.resolve("report.json").toString(),
+            "--timeout", Long.toString(JOB_TIMEOUT.toSeconds()));
+    }
+
+    /**
+     * Wait for the client of {@link #submitW1}, check that it succeeded and that W1 reached its target.
+     *
+     * @return the job's report.
+     */
+    private JsonNode awaitReport(final Started client) throws IOException, InterruptedException
+    {
+        if (!client.process().waitFor(JOB_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS))
+        {
+            fail("the client did not finish within " + JOB_TIMEOUT + ":\n" + processes.describeAll());
+        }
+        assertEquals(0, client.process().exitValue(), processes::describeAll);
+        final JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertTrue(json.get("target_reached").asBoolean(), () -> "W1 did not reach its target: " + json);
+        return json;
     }
 }
