@@ -6,9 +6,11 @@
 #                        node-3 ps,worker
 #   job: W1, 2 workers, 2 shards (on node-2 and node-3), ssp:3, lr 0.02, up to 80 epochs
 #   fault: kill -9 node-1 at 25-60% of the clean run's time to target (from the seed)
-#   must hold (CHAOS.md): the singleton restarts on node-2; job table and clocks recovered; no accepted job lost;
-#   the job reaches its target; at the end the job manager (through node-2) still knows the job. Today the manager's
-#   job table lives in its memory: the job is lost.
+#   must hold (CHAOS.md): the singleton restarts on node-2; the job table and the job's resume point (clocks) are
+#   recovered from the job journal, which node-1 and node-2 share (H2 in $OUT/parasol-state, AUTO_SERVER); no
+#   accepted job lost; the job is resumed (its parts reclaimed, its shards restarted from their final state) and
+#   reaches its target; the counters of both runs reconcile; at the end the job manager (through node-2) still
+#   knows every job.
 #
 # Usage: load-tests/chaos/coordinator-kill.sh [--out DIR] [--seed S] [--port BASE]   (lib.sh; ports 27720-27725)
 set -euo pipefail

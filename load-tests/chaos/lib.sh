@@ -15,9 +15,16 @@
 #   --out DIR      where logs, histories, reports and row.json go (default bench-results/chaos-TIMESTAMP/NAME)
 #   --seed S       seed of the job and of the injection point (default 1, or CHAOS_SEED)
 #   --port BASE    first of six TCP/UDP ports of the three nodes (default: the scenario's own, so that scenarios
-#                  never share ports; node n: control BASE+2(n-1), data BASE+2(n-1)+1)
+#                  never share ports; node n: control BASE+2(n-1), data BASE+2(n-1)+1; with delay relays, node n's
+#                  relay listens on BASE+6+(n-1))
 # Environment: CHAOS_UP_TIMEOUT (s, default 120), CHAOS_STOP_GRACE (s, default 20), CHAOS_JOB_TIMEOUT (s, default
 # 300), CHAOS_NODE_OPTS (extra JVM options of the nodes only), and bin/parasol's (JAVA_HOME, PARASOL_JAVA_OPTS).
+#
+# Delay relays (no netem in this kernel): a scenario that sets RELAY_DELAY_MS before chaos_start_cluster gets one
+# dev.parasol.chaos.UdpDelayRelay per node, in the node's namespace, listening on relay_address n and forwarding to
+# the node's data port; the node advertises the relay (--data-advertise), so every datagram to it and every reply
+# from it waits RELAY_DELAY_MS. Datagrams from the relay's own namespace (the same host) are not delayed: the delay
+# is the link's. The relays run from the cluster's start to the clean-up, and write OUT/relay-NAME.jsonl.
 #
 # The whole scenario holds /tmp/parasol-mvn.lock (it re-executes itself under flock, CHAOS_LOCK_HELD=1 marks the
 # child), so no build or benchmark runs beside it. It runs the jars that are built (PARASOL_SKIP_BUILD=1); build
@@ -74,6 +81,9 @@ chaos_init() {
     mkdir -p "$OUT"
     OUT="$(cd "$OUT" && pwd)"
     rm -f "$OUT"/*.jsonl "$OUT"/*-report.json "$OUT/row.json"
+    # The nodes run in $OUT: their job journal (H2, parasol-state/journal, shared by the coordinators through
+    # AUTO_SERVER) and shard checkpoints (parasol-jobs) start empty, so no job of an earlier run is resumed.
+    rm -rf "$OUT/parasol-state" "$OUT/parasol-jobs"
     INJ="$OUT/injector.jsonl"
 
     NAMES=()       # every process this run started, by index: its name
@@ -88,6 +98,7 @@ chaos_init() {
     CHAOS_CLEANED=0
     CHAOS_HARNESS_ERROR=""
     PAUSED_PIDS=()
+    RELAY_PIDS=()  # the delay relays (also in PIDS, after the nodes)
     trap chaos_on_exit EXIT
     trap 'say "interrupted"; CHAOS_HARNESS_ERROR="interrupted"; exit 130' INT
     trap 'say "terminated"; CHAOS_HARNESS_ERROR="terminated"; exit 143' TERM
@@ -109,14 +120,14 @@ chaos_init() {
     fi
 
     export PARASOL_SKIP_BUILD=1
+    JAVA="java"
+    [[ -z "${JAVA_HOME:-}" ]] || JAVA="$JAVA_HOME/bin/java"
     [[ -f "$CHAOS_ROOT/cluster-seeds/target/lib/.parasol-build-stamp" ]] ||
         fail "the project is not built; run: cd $CHAOS_ROOT && flock $CHAOS_LOCK ./mvnw -B -o -q install -DskipTests" \
             "&& touch cluster-seeds/target/lib/.parasol-build-stamp (this script already holds the lock: run it first)"
     CHAOS_JAR="$(ls "$CHAOS_ROOT"/load-tests/target/parasol-load-tests-*.jar 2>/dev/null | head -n 1)"
     [[ -n "$CHAOS_JAR" && -d "$CHAOS_ROOT/load-tests/target/lib" ]] ||
         fail "load-tests is not built (no load-tests/target/parasol-load-tests-*.jar and lib/)"
-    JAVA="java"
-    [[ -z "${JAVA_HOME:-}" ]] || JAVA="$JAVA_HOME/bin/java"
 
     JOB_ARGS=(--workload W1 --lr 0.02 --epochs 80 --workers 2 --shards 2 --sync ssp:3 --seed "$SEED")
     if ((${#CHAOS_JOB_ARGS[@]} > 0)); then
@@ -157,6 +168,7 @@ now_ms() { date +%s%3N; }
 # chaos_start_cluster. NODE_HOST_A / NODE_HOST_B: the node addresses in namespaces A and B (netns mode).
 LAYOUT=("node-1 coordinator,ps -" "node-2 ps,worker -" "node-3 worker -")
 NETNS_MODE=0
+RELAY_DELAY_MS=""
 NS_A=pchaos-a
 NS_B=pchaos-b
 VETH_A=pchaos-a0
@@ -207,6 +219,7 @@ ns_name() {
 # Addresses of node n (1-based): control and data.
 node_control() { echo "${NODE_HOSTS[$(($1 - 1))]}:$((BASE_PORT + 2 * ($1 - 1)))"; }
 node_data() { echo "${NODE_HOSTS[$(($1 - 1))]}:$((BASE_PORT + 2 * ($1 - 1) + 1))"; }
+relay_address() { echo "${NODE_HOSTS[$(($1 - 1))]}:$((BASE_PORT + 6 + $1 - 1))"; }
 
 # in_ns NS CMD...: runs CMD in namespace NS (or here when NS is empty), replacing this process.
 in_ns() {
@@ -226,6 +239,10 @@ chaos_start_cluster() {
         NODE_HOSTS+=("$(host_of_ns "$where")")
     done
     SEED_ADDRESS="$(node_control 1)"
+    if [[ -n "$RELAY_DELAY_MS" ]]; then
+        [[ "$RELAY_DELAY_MS" =~ ^[0-9]+$ ]] || fail "relay delay '$RELAY_DELAY_MS': expected whole milliseconds"
+        ((BASE_PORT + 6 + ${#LAYOUT[@]} - 1 <= 65535)) || fail "--port $BASE_PORT: no room for the relays' ports"
+    fi
     local node_opts="-Dparasol.data-plane.mtu=65504"
     node_opts="$node_opts ${CHAOS_NODE_OPTS:-}"
     if ((NETNS_MODE == 1)); then
@@ -238,6 +255,7 @@ chaos_start_cluster() {
         ns="$(ns_name "$where")"
         extra=()
         [[ ",$roles," != *",coordinator,"* ]] || extra=(--worker-slots 4)
+        [[ -z "$RELAY_DELAY_MS" ]] || extra+=(--data-advertise "$(relay_address "$n")")
         local log="$OUT/$name.log"
         (cd "$OUT" && export PARASOL_JAVA_OPTS="${PARASOL_JAVA_OPTS:-} $node_opts" && in_ns "$ns" "$PARASOL" node \
             --roles "$roles" --bind "$(node_control "$n")" --data-bind "$(node_data "$n")" --seeds "$SEED_ADDRESS" \
@@ -248,8 +266,11 @@ chaos_start_cluster() {
         NODE_NS+=("$ns")
         NODE_COUNT=$n
         event node_started --arg name "$name" --arg roles "$roles" --argjson pid "$!" \
-            --arg bind "$(node_control "$n")" --arg data_bind "$(node_data "$n")" --arg namespace "$ns"
-        say "started $name ($roles) on $(node_control "$n"), data $(node_data "$n")${ns:+ in $ns}, pid $!"
+            --arg bind "$(node_control "$n")" --arg data_bind "$(node_data "$n")" --arg namespace "$ns" \
+            --arg data_advertise "${RELAY_DELAY_MS:+$(relay_address "$n")}"
+        local advertised=""
+        [[ -z "$RELAY_DELAY_MS" ]] || advertised=" advertised as the relay $(relay_address "$n")"
+        say "started $name ($roles) on $(node_control "$n"), data $(node_data "$n")$advertised${ns:+ in $ns}, pid $!"
         # The seed first: it founds the cluster; the others join it.
         ((n > 1)) || wait_up 0
     done
@@ -258,6 +279,53 @@ chaos_start_cluster() {
     done
     event cluster_up --argjson seconds "$((SECONDS - started))"
     say "cluster of $NODE_COUNT nodes Up in $((SECONDS - started))s"
+    # No data-plane traffic flows before the first job, so the relays may start after the nodes (which keeps the
+    # nodes first in PIDS, as the clean-up expects).
+    [[ -z "$RELAY_DELAY_MS" ]] || chaos_start_relays
+}
+
+# chaos_start_relays: one delay relay per node, in its namespace, from relay_address n to node_data n; waits until
+# each has bound its port. In namespace mode, datagrams from the node's own host (its namespace's address) are
+# relayed at once; on loopback every node shares 127.0.0.1, so everything is delayed.
+chaos_start_relays() {
+    local n entry name roles where ns log deadline local_host pid
+    for ((n = 1; n <= NODE_COUNT; n++)); do
+        entry="${LAYOUT[$((n - 1))]}"
+        read -r name roles where <<<"$entry"
+        ns="$(ns_name "$where")"
+        log="$OUT/relay-$name.log"
+        local_host=""
+        ((NETNS_MODE == 0)) || local_host="${NODE_HOSTS[$((n - 1))]}"
+        (in_ns "$ns" bash "$CHAOS_ROOT/load-tests/chaos/relay.sh" \
+            --name "relay-$name" --listen "$(relay_address "$n")" --target "$(node_data "$n")" \
+            --delay-ms "$RELAY_DELAY_MS" ${local_host:+--no-delay-from "$local_host"} \
+            --history "$OUT/relay-$name.jsonl") >"$log" 2>&1 &
+        pid=$!
+        NAMES+=("relay-$name")
+        PIDS+=("$pid")
+        LOGS+=("$log")
+        NODE_NS+=("$ns")
+        RELAY_PIDS+=("$pid")
+        event relay_started --arg name "relay-$name" --argjson pid "$pid" --arg listen "$(relay_address "$n")" \
+            --arg target "$(node_data "$n")" --argjson delay_ms "$RELAY_DELAY_MS" --arg namespace "$ns" \
+            --arg no_delay_from "$local_host"
+        deadline=$((SECONDS + 30))
+        until grep -q "^udp-delay-relay " "$log" 2>/dev/null; do
+            alive "$pid" || { cat "$log" >&2; fail "relay-$name exited at start (log $log)"; }
+            ((SECONDS < deadline)) || fail "relay-$name did not start in 30 s (log $log)"
+            sleep 0.1
+        done
+        say "relay-$name: $(relay_address "$n") -> $(node_data "$n"), ${RELAY_DELAY_MS} ms each way${ns:+ in $ns}" \
+            "${local_host:+(none from $local_host, the same host)}, pid $pid"
+    done
+}
+
+# chaos_relays_alive: fails the run (with the reason in the history) when a relay died: its node is unreachable.
+chaos_relays_alive() {
+    local pid
+    for pid in "${RELAY_PIDS[@]}"; do
+        alive "$pid" || fail "delay relay pid $pid died during the run (see OUT/relay-*.log)"
+    done
 }
 
 wait_up() {
@@ -587,10 +655,11 @@ chaos_cleanup() {
     for pid in "${PIDS[@]}"; do
         ! alive "$pid" || leftover_pids+=("$pid")
     done
-    local ports_re="(${NODE_HOSTS[0]:-127.0.0.1}|127\\.0\\.0\\.1|$IP_A|$IP_B):($BASE_PORT|$((BASE_PORT + 2))|$((BASE_PORT + 4)))([^0-9]|\$)"
+    local ports_re="(${NODE_HOSTS[0]:-127.0.0.1}|127\\.0\\.0\\.1|$IP_A|$IP_B):($BASE_PORT|$((BASE_PORT + 2))|$((BASE_PORT + 4))"
+    ports_re="$ports_re|$((BASE_PORT + 6))|$((BASE_PORT + 7))|$((BASE_PORT + 8)))([^0-9]|\$)"
     while read -r pid; do
         [[ -z "$pid" || "$pid" == "$$" || " ${leftover_pids[*]} " == *" $pid "* ]] || leftover_pids+=("$pid")
-    done < <(ps -eo pid=,args= | grep -E -- "--(bind|seeds|contact) $ports_re" | grep -v -E "grep|ps -eo" |
+    done < <(ps -eo pid=,args= | grep -E -- "--(bind|seeds|contact|listen) $ports_re" | grep -v -E "grep|ps -eo" |
         awk '{ print $1 }')
     # Aeron directories of this run's processes: a node removes its own unless it was killed with SIGKILL.
     for pid in "${PIDS[@]}"; do

@@ -14,6 +14,13 @@
 #   rule nearly always drops: nothing gets through), and a receiver window of 128KiB (Aeron has no congestion
 #   control: the default 2MiB per receiver overflows tbf's ~1 MB queue and turns into drops and retransmissions).
 #   The control plane (Pekko Artery over TCP) shares the shaped link; TCP is not dropped by the rule.
+#   With --delay-ms D (default 0: no delay, the benchmark as issue 5 defines it and as its published figures were
+#   measured), the data plane also crosses a D ms one-way delay: this kernel has no netem, so each node gets a fixed
+#   data port (PORT+1) and a user-space UDP relay in its namespace (load-tests/chaos/relay.sh, listening on PORT+2,
+#   forwarding to the data port, delaying every datagram D ms each way, those from its own namespace excepted), and
+#   advertises the relay (parasol node --data-advertise). So every datagram across the link waits D ms and its
+#   reply D ms more (a round trip of 2 D). The control plane is not delayed. The relays' counters (forwarded each
+#   way, dropped) are in relay-node-a.log / relay-node-b.log and .jsonl, written when they stop at the end.
 #
 # Runs, one after the other, on the same cluster:
 #   1. --compress topk:0.01 (error feedback on), until the target (0.88) or the epoch budget: MEASURED time to target.
@@ -23,9 +30,12 @@
 #      (the report given with --dense-reference, field "steps"), labelled as an estimate.
 #
 # Usage: load-tests/slow-link/run.sh [--out DIR] [--dense-steps N] [--port PORT] [--rate RATE] [--loss PCT]
+#                                    [--delay-ms D]
 #   --out DIR          where slow-link.json, slow-link.md, logs and reports go (default bench-results/slow-link-TIMESTAMP)
 #   --dense-steps N    step budget per worker for the dense run (default 100)
-#   --port PORT        control port of both nodes (default 27620); data ports are ephemeral
+#   --port PORT        control port of both nodes (default 27620); data ports are ephemeral (with --delay-ms:
+#                      PORT+1, and the relays PORT+2)
+#   --delay-ms D       one-way delay of the data plane across the link, in ms (default 0: none, no relays)
 #   --rate RATE        tbf rate (default 20mbit); --loss PCT: UDP loss percent, whole number (default 1)
 #   --mtu N, --receiver-window SIZE   the nodes' data plane (default 1408, 128KiB)
 #   --topk-timeout SECONDS   give up on the top-k run after this long (default 1200)
@@ -69,6 +79,7 @@ TOPK_TIMEOUT=1200
 DENSE_TIMEOUT=900
 MTU=1408
 RECEIVER_WINDOW=128KiB
+DELAY_MS=0
 while (($# > 0)); do
     case "$1" in
         --out) OUT="$2"; shift 2 ;;
@@ -80,7 +91,8 @@ while (($# > 0)); do
         --mtu) MTU="$2"; shift 2 ;;
         --receiver-window) RECEIVER_WINDOW="$2"; shift 2 ;;
         --topk-timeout) TOPK_TIMEOUT="$2"; shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        --delay-ms) DELAY_MS="$2"; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) fail "unknown argument '$1' (see --help)" ;;
     esac
 done
@@ -88,6 +100,8 @@ done
 [[ "$PORT" =~ ^[0-9]+$ ]] && ((PORT >= 1024 && PORT <= 65535)) || fail "--port '$PORT': expected 1024 to 65535"
 [[ "$LOSS_PCT" =~ ^[0-9]+$ ]] && ((LOSS_PCT <= 100)) || fail "--loss '$LOSS_PCT': expected a whole percent 0..100"
 [[ "$RATE" =~ ^[0-9]+[kmg]?bit$ ]] || fail "--rate '$RATE': expected e.g. 20mbit"
+[[ "$DELAY_MS" =~ ^[0-9]+$ ]] || fail "--delay-ms '$DELAY_MS': expected whole milliseconds, 0 for none"
+((DELAY_MS == 0 || PORT <= 65533)) || fail "--port '$PORT': with --delay-ms, PORT+1 and PORT+2 are used too"
 
 missing=()
 command -v ip >/dev/null || missing+=(iproute2)
@@ -244,12 +258,37 @@ wait_up() {
     say "$name is Up"
 }
 
+# start_relay NAME NS IP: the delay relay of the node at IP, in namespace NS: IP:PORT+2 -> IP:PORT+1.
+start_relay() {
+    local name="$1" ns="$2" ip="$3" log="$OUT/relay-$1.log" deadline=$((SECONDS + 30))
+    (exec ip netns exec "$ns" bash "$ROOT/load-tests/chaos/relay.sh" --name "relay-$name" \
+        --listen "$ip:$((PORT + 2))" --target "$ip:$((PORT + 1))" --delay-ms "$DELAY_MS" --no-delay-from "$ip" \
+        --history "$OUT/relay-$name.jsonl") >"$log" 2>&1 &
+    PIDS+=("$!")
+    NAMES+=("relay-$name")
+    until grep -q "^udp-delay-relay " "$log" 2>/dev/null; do
+        alive "${PIDS[-1]}" || { cat "$log" >&2; fail "relay-$name exited at start"; }
+        ((SECONDS < deadline)) || fail "relay-$name did not start in 30 s"
+        sleep 0.1
+    done
+    say "started relay-$name in $ns: $ip:$((PORT + 2)) -> $ip:$((PORT + 1)), ${DELAY_MS} ms each way; pid ${PIDS[-1]}"
+}
+
 started=$SECONDS
-start_node node-a "$NS_A" --roles coordinator,ps --bind "$IP_A:$PORT" --data-bind "$IP_A:0" \
+DATA_A=(--data-bind "$IP_A:0")
+DATA_B=(--data-bind "$IP_B:0")
+if ((DELAY_MS > 0)); then
+    # The relays first, so they are stopped last: nothing a node sends at its end is cut off.
+    start_relay node-a "$NS_A" "$IP_A"
+    start_relay node-b "$NS_B" "$IP_B"
+    DATA_A=(--data-bind "$IP_A:$((PORT + 1))" --data-advertise "$IP_A:$((PORT + 2))")
+    DATA_B=(--data-bind "$IP_B:$((PORT + 1))" --data-advertise "$IP_B:$((PORT + 2))")
+fi
+start_node node-a "$NS_A" --roles coordinator,ps --bind "$IP_A:$PORT" "${DATA_A[@]}" \
     --seeds "$IP_A:$PORT" --worker-slots 4
-wait_up node-a "${PIDS[0]}"
-start_node node-b "$NS_B" --roles worker --bind "$IP_B:$PORT" --data-bind "$IP_B:0" --seeds "$IP_A:$PORT"
-wait_up node-b "${PIDS[1]}"
+wait_up node-a "${PIDS[-1]}"
+start_node node-b "$NS_B" --roles worker --bind "$IP_B:$PORT" "${DATA_B[@]}" --seeds "$IP_A:$PORT"
+wait_up node-b "${PIDS[-1]}"
 say "cluster of 2 nodes Up in $((SECONDS - started))s"
 
 # submit NAME TIMEOUT [ARGS...]: W2, 2 workers, 2 shards, ssp:3 from a client in psl-ps; returns its exit status.
@@ -294,6 +333,7 @@ jq -n \
     --slurpfile dense "$OUT/dense-report.json" \
     --arg rate "$RATE" --arg burst "$BURST" --arg latency "$TBF_LATENCY" \
     --argjson loss "$LOSS_PCT" --argjson mtu "$MTU" --arg window "$RECEIVER_WINDOW" --argjson dense_steps_budget "$DENSE_STEPS" \
+    --argjson delay_ms "$DELAY_MS" \
     --argjson ref_steps "$REF_STEPS" --argjson ref_ttt "$REF_TTT" --arg ref "$DENSE_REF" \
     --arg started "$(date -u -d "@$(($(date +%s) - SECONDS))" +%Y-%m-%dT%H:%M:%SZ)" --argjson wall_s "$SECONDS" '
     ($dense[0]) as $d | ($topk[0]) as $t
@@ -312,6 +352,8 @@ jq -n \
           rate: $rate, burst: $burst, tbf_latency: $latency, udp_loss_percent_each_way: $loss,
           loss_rule: "nft input hook in each namespace: iifname VETH meta l4proto udp numgen random mod 100 < LOSS drop",
           data_plane: {mtu: $mtu, receiver_window: $window},
+          data_plane_delay_ms_each_way: $delay_ms,
+          delay_by: (if $delay_ms > 0 then "user-space UDP relays (load-tests/chaos/relay.sh), one per node" else null end),
           workload: "W2", workers: 2, shards: 2, sync: "ssp:3",
           dense_steps_per_worker_budget: $dense_steps_budget
         },
@@ -337,7 +379,8 @@ J="$OUT/slow-link.json"
 kib() { jq -r "$1 // empty" "$J" | awk '{ printf "%.1f KiB", $1 / 1024 }'; }
 num() { jq -r "$1 // \"-\"" "$J" | awk -v p="$2" '/^[0-9.eE+-]+$/ { printf "%." p "f", $1; next } { print }'; }
 {
-    echo "# Slow link: W2, 2 workers, 2 shards, ssp:3 over $RATE (tbf burst $BURST) with ${LOSS_PCT}% UDP loss each way"
+    echo "# Slow link: W2, 2 workers, 2 shards, ssp:3 over $RATE (tbf burst $BURST) with ${LOSS_PCT}% UDP loss each way" \
+        "$( ((DELAY_MS == 0)) || echo "and a ${DELAY_MS} ms one-way data-plane delay")"
     echo
     echo "Started $(jq -r .started "$J"), script wall $(jq -r .script_wall_s "$J") s."
     echo
@@ -359,6 +402,12 @@ num() { jq -r "$1 // \"-\"" "$J" | awk -v p="$2" '/^[0-9.eE+-]+$/ { printf "%." 
     echo "- top-k time / estimated dense time: $(num .topk_over_dense_estimate 3) (target: at most 0.1)."
     echo "- The control plane (Pekko Artery, TCP) shares the shaped link; the loss rule drops UDP only (Aeron)."
     echo "- Data plane of the nodes: mtu $MTU, receiver window $RECEIVER_WINDOW (see the script's header)."
+    if ((DELAY_MS > 0)); then
+        echo "- Data-plane delay: ${DELAY_MS} ms each way across the link (user-space UDP relays; the control plane is" \
+            "not delayed); the relays' counters are in relay-node-a.log and relay-node-b.log."
+    else
+        echo "- No delay (--delay-ms 0)."
+    fi
 } >"$OUT/slow-link.md"
 cat "$OUT/slow-link.md"
 if ((topk_status != 0)); then

@@ -64,7 +64,11 @@ class CborSerializationTest
     private static final Map<String, String> LOCAL_ONLY = Map.of(
         "dev.parasol.actors.job.JobRunner$HostsListed",
         "the runner's own message adapter wraps a Receptionist.Listing, which has no Jackson form; it is delivered " +
-        "on the runner's node only");
+        "on the runner's node only",
+        "dev.parasol.actors.jobapi.JobManager$SubmissionRecorded",
+        "the manager's own ask adapter: the job it carries is the manager's in-memory record, never sent",
+        "dev.parasol.actors.host.NodeHost$WorkerStopReply",
+        "the host's own ask adapter, carrying the host's collection of replies to one StopJob");
 
     private static ActorTestKit testKit;
     private static Serialization serialization;

@@ -64,6 +64,11 @@ final class NodeCommand implements Callable<Integer>
             "Default: the host of --bind, ephemeral ports.")
     String dataBind;
 
+    @Option(names = "--data-advertise", paramLabel = "HOST:PORT",
+        description = "Data-plane address the other nodes are told to send to instead of --data-bind: a NAT's or " +
+            "a relay's that forwards to --data-bind. Needs a fixed --data-bind port. Default: --data-bind itself.")
+    String dataAdvertise;
+
     @Option(names = "--media-driver", paramLabel = "embedded|external",
         description = "Run the Aeron media driver inside the node, or use one already running on this host " +
             "(parasol media-driver). Default: embedded.")
@@ -123,7 +128,8 @@ final class NodeCommand implements Callable<Integer>
 
         final ParasolNode node = ParasolNode.start(settings, newRuntime(settings));
         out.println("parasol node: " + node.selfAddress() + " started, data plane on " +
-            node.dataPlane().bindHost() + " (Aeron directory " + node.dataPlane().aeronDirectoryName() +
+            node.dataPlane().bindHost() + (null == settings.dataAdvertise() ? "" : ", advertised as " +
+            settings.dataAdvertise()) + " (Aeron directory " + node.dataPlane().aeronDirectoryName() +
             "); joining " + (settings.joinsItself() ? "itself" : settings.seeds()) + "; stop with SIGTERM");
         out.flush();
         node.whenUp().thenRun(() ->
@@ -148,6 +154,7 @@ final class NodeCommand implements Callable<Integer>
         putIfGiven(flags, NodeSettings.BIND_KEY, bind);
         putIfGiven(flags, NodeSettings.SEEDS_KEY, seeds);
         putIfGiven(flags, NodeSettings.DATA_BIND_KEY, dataBind);
+        putIfGiven(flags, NodeSettings.DATA_ADVERTISE_KEY, dataAdvertise);
         putIfGiven(flags, NodeSettings.MEDIA_DRIVER_KEY, mediaDriver);
         putIfGiven(flags, NodeSettings.AERON_DIR_KEY, aeronDir);
         putIfGiven(flags, NodeSettings.WORKER_SLOTS_KEY, workerSlots);

@@ -1,5 +1,6 @@
 package dev.parasol.cli;
 
+import dev.parasol.actors.exceptions.UnknownJobException;
 import dev.parasol.actors.jobapi.JobSpec;
 import dev.parasol.actors.jobapi.JobStatus;
 import dev.parasol.engine.exceptions.EngineException;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * {@code parasol submit}: submits a job to a running cluster from a separate JVM, prints its id, and with
@@ -27,7 +29,8 @@ import java.util.concurrent.TimeoutException;
 final class SubmitCommand implements Callable<Integer>
 {
     private static final long CHECK_INTERVAL_SECONDS = 10;
-    private static final int MISSED_CHECKS = 3;
+    // About two minutes of silence: longer than a coordinator fail-over (downing, singleton hand-over, recovery).
+    private static final int MISSED_CHECKS = 6;
 
     @Spec
     CommandSpec spec;
@@ -62,15 +65,18 @@ final class SubmitCommand implements Callable<Integer>
 
     /**
      * Wait for the job's end, checking every interval that the job manager still answers: a follower cannot tell a
-     * quiet job from a manager that went away with its node, so silence is checked, not assumed.
+     * quiet job from a manager that went away with its node, so silence is checked, not assumed. When the manager
+     * answers again after silence (a coordinator fail-over: the singleton moved and recovered its jobs from its
+     * journal), the follower subscribes again, since its subscription died with the old manager.
      *
-     * @return the final status, or null when the manager stopped answering.
+     * @return the final status, or null when the manager stopped answering or no longer knows the job.
      */
     private JobStatus awaitEnd(
-        final ClusterConnection connection, final String jobId, final CompletableFuture<JobStatus> ended)
+        final ClusterConnection connection, final String jobId, final Supplier<CompletableFuture<JobStatus>> follow)
         throws InterruptedException, ExecutionException, TimeoutException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        CompletableFuture<JobStatus> ended = follow.get();
         int missed = 0;
         while (true)
         {
@@ -80,12 +86,12 @@ final class SubmitCommand implements Callable<Integer>
             }
             catch (final ExecutionException ex)
             {
-                if (ex.getCause() instanceof IllegalStateException)
+                if (!(ex.getCause() instanceof IllegalStateException))
                 {
-                    // The follower's manager stopped, or this client was removed from the cluster.
-                    return null;
+                    throw ex;
                 }
-                throw ex;
+                // The follower's manager stopped: checked below like silence.
+                ended = new CompletableFuture<>();
             }
             catch (final TimeoutException ex)
             {
@@ -96,10 +102,31 @@ final class SubmitCommand implements Callable<Integer>
             }
             try
             {
-                connection.client().status(jobId).toCompletableFuture().get(CHECK_INTERVAL_SECONDS, TimeUnit.SECONDS);
+                final JobStatus status = connection.client().status(jobId).toCompletableFuture()
+                    .get(CHECK_INTERVAL_SECONDS, TimeUnit.SECONDS);
+                if (status.state().isTerminal())
+                {
+                    return status;
+                }
+                if (missed > 0 || ended.isDone())
+                {
+                    ended = follow.get();
+                }
                 missed = 0;
             }
-            catch (final TimeoutException | ExecutionException ex)
+            catch (final ExecutionException ex)
+            {
+                if (ex.getCause() instanceof UnknownJobException)
+                {
+                    // A manager that answers but does not know the job: it was lost with its coordinator.
+                    return null;
+                }
+                if (++missed >= MISSED_CHECKS)
+                {
+                    return null;
+                }
+            }
+            catch (final TimeoutException ex)
             {
                 if (++missed >= MISSED_CHECKS)
                 {
@@ -186,15 +213,16 @@ final class SubmitCommand implements Callable<Integer>
         throws InterruptedException, ExecutionException, TimeoutException
     {
         final ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
-        final CompletableFuture<JobStatus> ended = connection.client().followProgress(jobId, (event) ->
-        {
-            events.progress(event);
-            progress.onEvent(event);
-        }).toCompletableFuture();
+        final Supplier<CompletableFuture<JobStatus>> follow = () -> connection.client().followProgress(jobId,
+            (event) ->
+            {
+                events.progress(event);
+                progress.onEvent(event);
+            }).toCompletableFuture();
         final JobStatus status;
         try
         {
-            status = awaitEnd(connection, jobId, ended);
+            status = awaitEnd(connection, jobId, follow);
         }
         catch (final TimeoutException ex)
         {
@@ -210,7 +238,8 @@ final class SubmitCommand implements Callable<Integer>
         if (status == null)
         {
             final String reason = "Lost contact with the job manager while following " + jobId + " (its " +
-                "coordinator node may have left, or this client was removed from the cluster)";
+                "coordinator node may have left without a journal the next one could recover the job from, or this " +
+                "client was removed from the cluster)";
             events.lostContact(jobId, reason);
             out.println(reason + "; giving up on following it");
             return 3;

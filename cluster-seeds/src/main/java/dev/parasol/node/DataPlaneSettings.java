@@ -290,6 +290,8 @@ public record DataPlaneSettings(
         final Map<String, String> names = new HashMap<>();
         names.put("bindHost", NodeSettings.DATA_BIND_KEY + " or --data-bind");
         names.put("dataPort", NodeSettings.DATA_BIND_KEY + " or --data-bind");
+        names.put("advertisedHost", NodeSettings.DATA_ADVERTISE_KEY + " or --data-advertise");
+        names.put("advertisedPort", NodeSettings.DATA_ADVERTISE_KEY + " or --data-advertise");
         names.put("mediaDriverMode", NodeSettings.MEDIA_DRIVER_KEY + " or --media-driver");
         names.put("aeronDirectoryName", NodeSettings.AERON_DIR_KEY + " or --aeron-dir");
         names.put("aeronDirectoryParent", PREFIX + "aeron-dir-parent");

@@ -31,17 +31,19 @@ import java.util.regex.Pattern;
  * configuration of the node's actor system ({@link #pekkoConfig()}) and the node's data plane
  * ({@link #dataPlaneContext()}).
  *
- * @param clusterName the name of the cluster and of every node's actor system.
- * @param roles       what the node hosts; not empty.
- * @param bind        the control-plane address, bound and advertised; port 0 for an ephemeral port.
- * @param seeds       the seed nodes; not empty.
- * @param dataBind    the data-plane address; port 0 for ephemeral ports per receiver.
- * @param mediaDriver where the Aeron media driver runs.
- * @param aeronDir    the Aeron directory, or null to let the data plane choose.
- * @param workerSlots how many workers the node runs at once.
- * @param dataDir     the directory of the node's copy of the data set, or null for the usual search.
- * @param dataPlane   the data-plane settings.
- * @param config      the resolved configuration these were read from, with every other key (Pekko's).
+ * @param clusterName   the name of the cluster and of every node's actor system.
+ * @param roles         what the node hosts; not empty.
+ * @param bind          the control-plane address, bound and advertised; port 0 for an ephemeral port.
+ * @param seeds         the seed nodes; not empty.
+ * @param dataBind      the data-plane address; port 0 for ephemeral ports per receiver.
+ * @param dataAdvertise the data-plane address peers are told to send to instead of {@code dataBind} (a NAT's or a
+ *                      relay's), or null to advertise {@code dataBind}; only with a fixed {@code dataBind} port.
+ * @param mediaDriver   where the Aeron media driver runs.
+ * @param aeronDir      the Aeron directory, or null to let the data plane choose.
+ * @param workerSlots   how many workers the node runs at once.
+ * @param dataDir       the directory of the node's copy of the data set, or null for the usual search.
+ * @param dataPlane     the data-plane settings.
+ * @param config        the resolved configuration these were read from, with every other key (Pekko's).
  */
 public record NodeSettings(
     String clusterName,
@@ -49,6 +51,7 @@ public record NodeSettings(
     HostPort bind,
     List<HostPort> seeds,
     HostPort dataBind,
+    HostPort dataAdvertise,
     MediaDriverMode mediaDriver,
     String aeronDir,
     int workerSlots,
@@ -82,6 +85,11 @@ public record NodeSettings(
     public static final String DATA_BIND_KEY = "parasol.node.data-bind";
 
     /**
+     * Key of the advertised data-plane address; flag {@code --data-advertise}.
+     */
+    public static final String DATA_ADVERTISE_KEY = "parasol.node.data-advertise";
+
+    /**
      * Key of the media driver mode; flag {@code --media-driver}.
      */
     public static final String MEDIA_DRIVER_KEY = "parasol.node.media-driver";
@@ -109,6 +117,7 @@ public record NodeSettings(
         BIND_KEY, "--bind",
         SEEDS_KEY, "--seeds",
         DATA_BIND_KEY, "--data-bind",
+        DATA_ADVERTISE_KEY, "--data-advertise",
         MEDIA_DRIVER_KEY, "--media-driver",
         AERON_DIR_KEY, "--aeron-dir",
         WORKER_SLOTS_KEY, "--worker-slots",
@@ -216,15 +225,18 @@ public record NodeSettings(
         final HostPort bind = readAdvertised(reader, BIND_KEY);
         final List<HostPort> seeds = readSeeds(reader, bind);
         final HostPort dataBind = readDataBind(reader, bind);
+        final HostPort dataAdvertise = readDataAdvertise(reader, dataBind);
         final MediaDriverMode mediaDriver = readMediaDriver(reader);
         final String aeronDir = readAeronDir(reader);
         final Integer workerSlots = readWorkerSlots(reader);
         final Path dataDir = readDataDir(reader);
         final DataPlaneSettings dataPlane = DataPlaneSettings.read(reader);
+        // Checked now, so that a bad journal URL stops the node at once; derived again where Pekko needs it.
+        JournalSettings.read(reader);
         reader.throwIfProblems();
 
-        return new NodeSettings(clusterName, roles, bind, seeds, dataBind, mediaDriver, aeronDir, workerSlots, dataDir,
-            dataPlane, config);
+        return new NodeSettings(clusterName, roles, bind, seeds, dataBind, dataAdvertise, mediaDriver, aeronDir,
+            workerSlots, dataDir, dataPlane, config);
     }
 
     /**
@@ -305,12 +317,27 @@ public record NodeSettings(
         derived.put("pekko.remote.artery.canonical.port", bind.port());
         derived.put("pekko.cluster.roles", roleNames);
         derived.put("pekko.cluster.seed-nodes", seedAddresses);
+        derived.putAll(journal().pekkoSettings());
         return ConfigFactory.parseMap(derived, "parasol.node settings").withFallback(config);
     }
 
     /**
+     * Get where the job manager of this node, if it hosts it, records its jobs.
+     *
+     * @return the {@code parasol.jobs.journal} settings.
+     */
+    public JournalSettings journal()
+    {
+        final SettingsReader reader = new SettingsReader(config, FLAG_NAMES);
+        final JournalSettings journal = JournalSettings.read(reader);
+        reader.throwIfProblems();
+        return journal;
+    }
+
+    /**
      * Build a fresh, not yet concluded, data-plane context for this node: bind host and data port from
-     * {@code data-bind}, the media driver mode, the Aeron directory and every {@code parasol.data-plane} setting.
+     * {@code data-bind}, the advertised address from {@code data-advertise}, the media driver mode, the Aeron
+     * directory and every {@code parasol.data-plane} setting.
      *
      * @return a new context; launch it with {@code DataPlane.launch}.
      */
@@ -319,6 +346,8 @@ public record NodeSettings(
         return dataPlane.applyTo(new DataPlaneContext())
             .bindHost(dataBind.host())
             .dataPort(dataBind.port())
+            .advertisedHost(null == dataAdvertise ? null : dataAdvertise.host())
+            .advertisedPort(null == dataAdvertise ? 0 : dataAdvertise.port())
             .mediaDriverMode(mediaDriver)
             .aeronDirectoryName(aeronDir);
     }
@@ -335,8 +364,12 @@ public record NodeSettings(
             .append(", roles ").append(roleNamesText())
             .append(", bind ").append(bind)
             .append(", seeds ").append(seeds)
-            .append(", data-bind ").append(dataBind)
-            .append(", media driver ").append(mediaDriver.name().toLowerCase(Locale.ROOT));
+            .append(", data-bind ").append(dataBind);
+        if (null != dataAdvertise)
+        {
+            text.append(" advertised as ").append(dataAdvertise);
+        }
+        text.append(", media driver ").append(mediaDriver.name().toLowerCase(Locale.ROOT));
         if (null != aeronDir)
         {
             text.append(" in ").append(aeronDir);
@@ -480,6 +513,39 @@ public record NodeSettings(
             return null == bind ? null : new HostPort(bind.host(), 0);
         }
         return readAdvertised(reader, DATA_BIND_KEY);
+    }
+
+    /**
+     * Read the advertised data-plane address: empty for none; else a fixed HOST:PORT, and only with a fixed
+     * {@code data-bind} port, which every receiver of the node shares (by stream id) so that one address reaches them
+     * all.
+     */
+    private static HostPort readDataAdvertise(final SettingsReader reader, final HostPort dataBind)
+    {
+        final String text = reader.string(DATA_ADVERTISE_KEY);
+        if (null == text || text.isEmpty())
+        {
+            return null;
+        }
+        final HostPort address = readAdvertised(reader, DATA_ADVERTISE_KEY);
+        if (null == address)
+        {
+            return null;
+        }
+        if (0 == address.port())
+        {
+            reader.problem(DATA_ADVERTISE_KEY, "expected a fixed port: the one peers send to (the NAT's or the " +
+                "relay's), which forwards to data-bind");
+            return null;
+        }
+        if (null != dataBind && 0 == dataBind.port())
+        {
+            reader.problem(DATA_ADVERTISE_KEY, "needs a fixed data-bind port, but data-bind is " + dataBind +
+                " (ephemeral: each receiver of the node would bind a port of its own, which one advertised " +
+                "HOST:PORT cannot stand for); give --data-bind HOST:PORT with a fixed port");
+            return null;
+        }
+        return address;
     }
 
     private static MediaDriverMode readMediaDriver(final SettingsReader reader)

@@ -26,6 +26,11 @@ public final class TrainingRuntime implements NodeRuntime
         {
             roles.add(role.roleName());
         }
+        final JournalSettings journal = node.settings().journal();
+        if (node.settings().hasRole(NodeRole.COORDINATOR) && journal.persistent())
+        {
+            JournalSchema.ensure(node.system(), journal);
+        }
         return ClusterRuntime.start(node.system(), roles, node.dataPlane(), node.settings().workerSlots(),
             node.settings().dataDir());
     }

@@ -3,6 +3,7 @@ package dev.parasol.node;
 import com.typesafe.config.Config;
 import dev.parasol.actors.dataplane.DataPlaneConfiguration;
 import dev.parasol.actors.dataplane.DataPlaneContext;
+import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.dataplane.MediaDriverMode;
 import dev.parasol.actors.exceptions.ConfigurationException;
 import io.aeron.driver.ThreadingMode;
@@ -181,6 +182,72 @@ class NodeSettingsTest
     }
 
     @Test
+    void shouldAdvertiseNoOtherDataAddressWhenDataAdvertiseIsEmpty()
+    {
+        final NodeSettings settings = NodeSettings.load(null, Map.of(NodeSettings.DATA_BIND_KEY, "127.0.0.1:27751"));
+        final DataPlaneContext ctx = settings.dataPlaneContext();
+
+        assertNull(settings.dataAdvertise());
+        assertNull(ctx.advertisedHost());
+        assertEquals(0, ctx.advertisedPort());
+        assertEquals(new Endpoint("127.0.0.1", 27751, 1001), ctx.advertisedEndpoint(27751, 1001));
+    }
+
+    @Test
+    void shouldAdvertiseTheRelayAndBindDataBindWhenDataAdvertiseIsGiven() throws IOException
+    {
+        final Path file = write("parasol.node.data-advertise = \"10.214.0.1:27756\"\n");
+        final NodeSettings settings = NodeSettings.load(file, Map.of(
+            NodeSettings.BIND_KEY, "10.214.0.1:27750",
+            NodeSettings.SEEDS_KEY, "10.214.0.1:27750",
+            NodeSettings.DATA_BIND_KEY, "127.0.0.1:27751"));
+        final DataPlaneContext ctx = settings.dataPlaneContext();
+
+        assertEquals(new HostPort("10.214.0.1", 27756), settings.dataAdvertise());
+        assertEquals("127.0.0.1", ctx.bindHost());
+        assertEquals(27751, ctx.dataPort());
+        assertEquals("10.214.0.1", ctx.advertisedHost());
+        assertEquals(27756, ctx.advertisedPort());
+        assertEquals(new Endpoint("10.214.0.1", 27756, 1002), ctx.advertisedEndpoint(27751, 1002));
+        assertTrue(settings.describe().contains("data-bind 127.0.0.1:27751 advertised as 10.214.0.1:27756"),
+            settings.describe());
+    }
+
+    @Test
+    void shouldRefuseDataAdvertiseWhenDataBindPortIsEphemeral()
+    {
+        final NodeSettingsException ex = assertThrows(NodeSettingsException.class, () -> NodeSettings.load(null,
+            Map.of(NodeSettings.DATA_BIND_KEY, "127.0.0.1:0", NodeSettings.DATA_ADVERTISE_KEY, "127.0.0.1:27756")));
+
+        assertEquals(1, ex.problems().size(), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith("--data-advertise='127.0.0.1:27756': needs a fixed data-bind port"),
+            ex.getMessage());
+        assertTrue(ex.getMessage().contains("127.0.0.1:0"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseDataAdvertiseWhenDataBindIsLeftEmpty()
+    {
+        final NodeSettingsException ex = assertThrows(NodeSettingsException.class, () -> NodeSettings.load(null,
+            Map.of(NodeSettings.DATA_ADVERTISE_KEY, "127.0.0.1:27756")));
+
+        assertTrue(ex.getMessage().contains("needs a fixed data-bind port"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseDataAdvertiseWithoutFixedPortOrWithWildcardOrMalformed()
+    {
+        for (final String bad : List.of("10.214.0.1:0", "0.0.0.0:27756", "10.214.0.1", "::1:27756"))
+        {
+            final NodeSettingsException ex = assertThrows(NodeSettingsException.class, () -> NodeSettings.load(null,
+                Map.of(NodeSettings.DATA_BIND_KEY, "127.0.0.1:27751", NodeSettings.DATA_ADVERTISE_KEY, bad)), bad);
+
+            assertEquals(1, ex.problems().size(), ex.getMessage());
+            assertTrue(ex.getMessage().startsWith("--data-advertise='" + bad + "': "), ex.getMessage());
+        }
+    }
+
+    @Test
     void shouldNameTheFileWhenItIsMissingOrNotHocon() throws IOException
     {
         final Path absent = dir.resolve("absent.conf");
@@ -307,6 +374,9 @@ class NodeSettingsTest
         final ConfigurationException refused = new ConfigurationException("mtuLength=8960: exceeds socketSndbufLength");
         assertTrue(DataPlaneSettings.withSettingName(refused).getMessage()
             .endsWith("[set by parasol.data-plane.mtu]"));
+        final ConfigurationException advertised = new ConfigurationException("advertisedHost=10.0.0.1: needs a port");
+        assertTrue(DataPlaneSettings.withSettingName(advertised).getMessage()
+            .endsWith("[set by parasol.node.data-advertise or --data-advertise]"));
 
         final ConfigurationException unrelated = new ConfigurationException("something else");
         assertSame(unrelated, DataPlaneSettings.withSettingName(unrelated));

@@ -23,6 +23,9 @@ final class ChaosVerdict
     private static final Set<String> END_EVENTS = Set.of(
         "finished", "failed", "cancelled", "lost_contact", "timeout", "error");
     private static final String INJECTOR = "injector";
+    private static final String[] RELAY_COUNTERS = {
+        "to_target_datagrams", "to_target_bytes", "to_source_datagrams", "to_source_bytes", "undelayed_datagrams",
+        "dropped_queue_full", "dropped_send_failed", "dropped_no_source_slot", "pending_at_close", "max_queued"};
 
     private final CheckSettings settings;
     private final History history;
@@ -92,6 +95,7 @@ final class ChaosVerdict
         }
         checkCleanup();
         checkNodeExits();
+        checkRelays();
         for (final String problem : history.problems())
         {
             notes.add(problem);
@@ -600,6 +604,65 @@ final class ChaosVerdict
             exits.add(exit);
         }
         row.put("node_exits", exits);
+    }
+
+    /**
+     * The delay relays' counters (each relay's {@code relay_stopped} line): what crossed them each way and what they
+     * dropped. Only scenarios that start relays have the field. A drop is a note, not a failure (a full router queue
+     * is the network's, not Parasol's); a relay that wrote no counters was killed, or died and cut its node off.
+     */
+    private void checkRelays()
+    {
+        final List<ObjectNode> started = new ArrayList<>();
+        for (final ObjectNode e : history.all("relay_started"))
+        {
+            if (INJECTOR.equals(e.path("source").asText()))
+            {
+                started.add(e);
+            }
+        }
+        if (started.isEmpty())
+        {
+            return;
+        }
+        final Map<String, ObjectNode> stopped = new LinkedHashMap<>();
+        for (final ObjectNode e : history.all("relay_stopped"))
+        {
+            stopped.put(e.path("name").asText(), e);
+        }
+        final List<Map<String, Object>> relays = new ArrayList<>();
+        for (final ObjectNode start : started)
+        {
+            final String name = start.path("name").asText();
+            final Map<String, Object> relay = new LinkedHashMap<>();
+            relay.put("name", name);
+            relay.put("listen", start.path("listen").asText());
+            relay.put("target", start.path("target").asText());
+            relay.put("delay_ms", start.path("delay_ms").asLong());
+            final ObjectNode counters = stopped.get(name);
+            if (counters == null)
+            {
+                notes.add(name + " wrote no counters (no relay_stopped line): it was killed, or died during the run");
+                relays.add(relay);
+                continue;
+            }
+            long dropped = 0;
+            for (final String field : RELAY_COUNTERS)
+            {
+                final long value = counters.path(field).asLong();
+                relay.put(field, value);
+                dropped += field.startsWith("dropped_") ? value : 0;
+            }
+            if (dropped > 0)
+            {
+                notes.add(name + " dropped " + dropped + " datagrams (queue full " +
+                    counters.path("dropped_queue_full").asLong() + ", send failed " +
+                    counters.path("dropped_send_failed").asLong() + ", no source slot " +
+                    counters.path("dropped_no_source_slot").asLong() + ")");
+            }
+            relays.add(relay);
+        }
+        row.put("relays", relays);
     }
 
     static Double number(final JsonNode node)

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,13 +171,14 @@ class ChaosVerdictTest
     void shouldFailWhenNoFaultWasInjectedAndSayWhy() throws IOException
     {
         final String lines = "{\"event\":\"fault_not_injected\",\"source\":\"injector\",\"wall_ms\":104000," +
-            "\"reason\":\"delay not injected: no relay\"}\n" + CLEANUP_OK + "\n";
+            "\"reason\":\"the job ended before the injection point\"}\n" + CLEANUP_OK + "\n";
 
         final Map<String, Object> row = verdict(standard("slow-link"), client(FINISHED), lines, GOOD_REPORT);
 
         assertEquals(false, row.get("passed"));
-        assertTrue(row.get("outcome").toString().contains("no relay"), row.get("outcome")::toString);
-        assertEquals("kill -9 node-3 (delay not injected: no relay)", row.get("fault"));
+        assertTrue(row.get("outcome").toString().contains("before the injection point"),
+            row.get("outcome")::toString);
+        assertEquals("kill -9 node-3 (the job ended before the injection point)", row.get("fault"));
     }
 
     @Test
@@ -304,5 +306,45 @@ class ChaosVerdictTest
         assertTrue(strict.get("outcome").toString().contains("promises none"), strict.get("outcome")::toString);
         assertEquals(false, beyond.get("passed"));
         assertTrue(beyond.get("outcome").toString().contains("more than one checkpoint interval"));
+    }
+
+    @Test
+    void shouldReportEachRelaysCountersAndNoteDropsWhenRelaysRan() throws IOException
+    {
+        final String relayLines = String.join("\n",
+            "{\"event\":\"relay_started\",\"source\":\"injector\",\"wall_ms\":90000,\"name\":\"relay-node-1\"," +
+                "\"listen\":\"10.214.0.1:27756\",\"target\":\"10.214.0.1:27751\",\"delay_ms\":50}",
+            "{\"event\":\"relay_started\",\"source\":\"injector\",\"wall_ms\":90001,\"name\":\"relay-node-3\"," +
+                "\"listen\":\"10.214.0.2:27758\",\"target\":\"10.214.0.2:27755\",\"delay_ms\":50}",
+            "{\"event\":\"relay_started\",\"source\":\"relay\",\"wall_ms\":90500,\"name\":\"relay-node-1\"}",
+            "{\"event\":\"relay_stopped\",\"source\":\"relay\",\"wall_ms\":190000,\"name\":\"relay-node-1\"," +
+                "\"to_target_datagrams\":5000,\"to_target_bytes\":700000,\"to_source_datagrams\":4000," +
+                "\"to_source_bytes\":160000,\"undelayed_datagrams\":3000,\"dropped_queue_full\":7," +
+                "\"dropped_send_failed\":0,\"dropped_no_source_slot\":0,\"pending_at_close\":0,\"max_queued\":90}");
+
+        final Map<String, Object> row = verdict(standard("slow-link"), client(FINISHED),
+            relayLines + "\n" + injector(104000), GOOD_REPORT);
+
+        final List<?> relays = (List<?>)row.get("relays");
+        assertEquals(2, relays.size());
+        final Map<?, ?> first = (Map<?, ?>)relays.get(0);
+        assertEquals("relay-node-1", first.get("name"));
+        assertEquals(5000L, first.get("to_target_datagrams"));
+        assertEquals(160000L, first.get("to_source_bytes"));
+        assertEquals(50L, first.get("delay_ms"));
+        assertNull(((Map<?, ?>)relays.get(1)).get("to_target_datagrams"));
+        final String notes = row.get("notes").toString();
+        assertTrue(notes.contains("relay-node-1 dropped 7 datagrams (queue full 7"), notes);
+        assertTrue(notes.contains("relay-node-3 wrote no counters"), notes);
+        assertEquals(true, row.get("passed"), row.get("reasons")::toString);
+    }
+
+    @Test
+    void shouldLeaveRelaysOutOfTheRowWhenNoneRan() throws IOException
+    {
+        final Map<String, Object> row = verdict(standard("worker-kill"), client(FINISHED), injector(104000),
+            GOOD_REPORT);
+
+        assertFalse(row.containsKey("relays"), row::toString);
     }
 }

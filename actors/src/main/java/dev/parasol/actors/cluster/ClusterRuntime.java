@@ -7,12 +7,14 @@ import dev.parasol.actors.host.NodeHost;
 import dev.parasol.actors.host.ShardEntity;
 import dev.parasol.actors.job.JobRunnerLauncher;
 import dev.parasol.actors.job.NodeResources;
+import dev.parasol.actors.jobapi.JobJournal;
 import dev.parasol.actors.jobapi.JobManager;
 import dev.parasol.actors.jobapi.ParasolClient;
 import org.agrona.CloseHelper;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
@@ -52,6 +54,7 @@ public final class ClusterRuntime implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntime.class);
 
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    private static final String JOURNAL_STORE_SETTING = "parasol.jobs.journal.store";
 
     private final ActorRef<JobManager.Command> jobManager;
     private final DynamicAgentRunner shardRunner;
@@ -118,8 +121,29 @@ public final class ClusterRuntime implements AutoCloseable
     public static ActorRef<JobManager.Command> jobManagerProxy(final ActorSystem<?> system, final int workerSlots)
     {
         return ClusterSingleton.get(system).init(
-            SingletonActor.of(JobManager.create(workerSlots, new JobRunnerLauncher()), "job-manager")
+            SingletonActor.of(JobManager.create(workerSlots, new JobRunnerLauncher(), JobManager.CANCEL_GRACE,
+                    journal(system)), "job-manager")
                 .withSettings(ClusterSingletonSettings.create(system).withRole(COORDINATOR_ROLE)));
+    }
+
+    /**
+     * Get the job manager's journal as the configuration asks ({@value #JOURNAL_STORE_SETTING}): {@code persistent}
+     * through the configured Pekko Persistence journal, so that the jobs survive the loss of the coordinator node,
+     * or {@code in-memory} (local mode).
+     */
+    private static Behavior<JobJournal.Command> journal(final ActorSystem<?> system)
+    {
+        final String store = system.settings().config().getString(JOURNAL_STORE_SETTING);
+        switch (store)
+        {
+            case "persistent":
+                return JobJournal.persistent(JobJournal.JOB_MANAGER_PERSISTENCE_ID);
+            case "in-memory":
+                return JobJournal.inMemory();
+            default:
+                throw new IllegalArgumentException(JOURNAL_STORE_SETTING + "=" + store +
+                    ": expected persistent or in-memory");
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ import io.aeron.status.ChannelEndpointStatus;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.net.DatagramSocket;
@@ -37,8 +39,11 @@ public final class DataPlane implements AutoCloseable
 {
     private final DataPlaneContext ctx;
     private final MediaDriver mediaDriver;
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+
     private final Aeron aeron;
     private volatile boolean isClosed;
+    private volatile boolean isClientLost;
 
     private DataPlane(final DataPlaneContext ctx, final MediaDriver mediaDriver, final Aeron aeron)
     {
@@ -70,8 +75,10 @@ public final class DataPlane implements AutoCloseable
             {
                 mediaDriver = MediaDriver.launch(ctx.newMediaDriverContext());
             }
-            aeron = Aeron.connect(ctx.newAeronContext());
-            return new DataPlane(ctx, mediaDriver, aeron);
+            final DataPlane[] plane = new DataPlane[1];
+            aeron = Aeron.connect(ctx.newAeronContext().closeHandler(() -> onClientClosed(plane[0])));
+            plane[0] = new DataPlane(ctx, mediaDriver, aeron);
+            return plane[0];
         }
         catch (final RuntimeException ex)
         {
@@ -113,7 +120,8 @@ public final class DataPlane implements AutoCloseable
     }
 
     /**
-     * Get the host subscriptions bind to and endpoints advertise.
+     * Get the host subscriptions bind to, which endpoints advertise unless the context advertises another address
+     * ({@link DataPlaneContext#advertisedHost(String)}).
      *
      * @return the bind host.
      */
@@ -217,7 +225,9 @@ public final class DataPlane implements AutoCloseable
 
     /**
      * Wait until a UDP subscription's endpoint is bound and return it as an {@link Endpoint} to advertise: the
-     * context's bind host, the port actually bound (the resolved ephemeral port for port 0) and the stream id.
+     * context's bind host, the port actually bound (the resolved ephemeral port for port 0) and the stream id; or,
+     * for a subscription on the data port of a context that advertises another address (a NAT's, a relay's), that
+     * address with the stream id, see {@link DataPlaneContext#advertisedEndpoint(int, int)}.
      *
      * @param subscription a UDP subscription added by this data plane.
      * @param timeout      how long to wait for the driver to bind.
@@ -239,7 +249,7 @@ public final class DataPlane implements AutoCloseable
             if (null != resolved)
             {
                 final int port = Integer.parseInt(resolved.substring(resolved.lastIndexOf(':') + 1));
-                return new Endpoint(ctx.bindHost(), port, subscription.streamId());
+                return ctx.advertisedEndpoint(port, subscription.streamId());
             }
 
             if (System.nanoTime() - deadlineNs >= 0)
@@ -316,6 +326,32 @@ public final class DataPlane implements AutoCloseable
     public boolean isClosed()
     {
         return isClosed;
+    }
+
+    /**
+     * Did the Aeron client close on its own, not through {@link #close()}: a driver or client timeout (the process
+     * paused longer than {@code driver-timeout} or {@code client-liveness-timeout}, or the driver gone)?
+     *
+     * @return true once lost; publications then answer CLOSED and nothing more is sent from this node.
+     */
+    public boolean isClientLost()
+    {
+        return isClientLost;
+    }
+
+    /**
+     * Called by the Aeron client's conductor as it closes, before it unmaps its memory (the client lingers
+     * {@code closeLingerDurationNs} first, so that a part's thread that is sending sees CLOSED, not freed memory).
+     */
+    private static void onClientClosed(final DataPlane plane)
+    {
+        if (plane != null && !plane.isClosed)
+        {
+            plane.isClientLost = true;
+            LOG.error("the Aeron client of this node's data plane closed on its own (a driver or client timeout: was " +
+                "the process paused longer than parasol.data-plane.driver-timeout, or did the media driver stop?); " +
+                "the node's parts can no longer send: restart the node");
+        }
     }
 
     /**

@@ -31,12 +31,16 @@ import java.util.function.ToLongFunction;
  *     {@code wmem_max}, and a receiver window above the real SO_RCVBUF loses datagrams;</li>
  *     <li>timeouts consistent with each other (see {@link #conclude()});</li>
  *     <li>a fixed data port not already bound on the bind host;</li>
+ *     <li>an advertised address only with a fixed data port, since one address cannot stand for many ephemeral
+ *     ones;</li>
  *     <li>for an embedded driver, no live driver already in the directory; for an external one, a live driver;</li>
  *     <li>enough free space where the Aeron directory lives for the log buffers the publications will map.</li>
  * </ul>
  */
 public final class DataPlaneContext
 {
+    private static final long CLOSE_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(200);
+
     /**
      * Value of a length setting left for {@link #conclude()} to choose.
      */
@@ -52,6 +56,8 @@ public final class DataPlaneContext
     private boolean isConcluded;
     private String bindHost = DataPlaneConfiguration.bindHost();
     private int dataPort = DataPlaneConfiguration.dataPort();
+    private String advertisedHost;
+    private int advertisedPort;
     private MediaDriverMode mediaDriverMode = DataPlaneConfiguration.mediaDriverMode();
     private String aeronDirectoryName = DataPlaneConfiguration.aeronDirectoryName();
     private String aeronDirectoryParent = DataPlaneConfiguration.aeronDirectoryParent();
@@ -210,7 +216,8 @@ public final class DataPlaneContext
     }
 
     /**
-     * Set the host the data plane binds its subscriptions to and advertises in {@link Endpoint}s.
+     * Set the host the data plane binds its subscriptions to, and advertises in {@link Endpoint}s unless an
+     * {@link #advertisedHost(String) advertised address} is set.
      *
      * @param bindHost an IP address of this machine.
      * @return this for a fluent API.
@@ -251,6 +258,70 @@ public final class DataPlaneContext
     public int dataPort()
     {
         return dataPort;
+    }
+
+    /**
+     * Set the host peers are told to send to instead of the bind host: the public side of a NAT, or a relay in front
+     * of this node (such as the delay relay of the chaos tests). Needs a fixed {@link #dataPort(int)} and an
+     * {@link #advertisedPort(int)}.
+     *
+     * @param advertisedHost an address peers can reach, or null to advertise the bind host.
+     * @return this for a fluent API.
+     */
+    public DataPlaneContext advertisedHost(final String advertisedHost)
+    {
+        this.advertisedHost = advertisedHost;
+        return this;
+    }
+
+    /**
+     * Get the host peers are told to send to instead of the bind host.
+     *
+     * @return the advertised host, or null to advertise the bind host.
+     */
+    public String advertisedHost()
+    {
+        return advertisedHost;
+    }
+
+    /**
+     * Set the port peers are told to send to instead of the data port; see {@link #advertisedHost(String)}.
+     *
+     * @param advertisedPort 1 to 65535, or 0 when no address is advertised.
+     * @return this for a fluent API.
+     */
+    public DataPlaneContext advertisedPort(final int advertisedPort)
+    {
+        this.advertisedPort = advertisedPort;
+        return this;
+    }
+
+    /**
+     * Get the port peers are told to send to instead of the data port.
+     *
+     * @return the advertised port, or 0 when no address is advertised.
+     */
+    public int advertisedPort()
+    {
+        return advertisedPort;
+    }
+
+    /**
+     * Get the {@link Endpoint} to advertise for a subscription bound on the bind host: the advertised address when
+     * one is set and the subscription is on the data port (where everything sent to the advertised address ends
+     * up), else the bind host and the bound port.
+     *
+     * @param boundPort the port the subscription is bound to.
+     * @param streamId  the subscription's stream id.
+     * @return the endpoint peers send to.
+     */
+    public Endpoint advertisedEndpoint(final int boundPort, final int streamId)
+    {
+        if (null != advertisedHost && boundPort == dataPort)
+        {
+            return new Endpoint(advertisedHost, advertisedPort, streamId);
+        }
+        return new Endpoint(bindHost, boundPort, streamId);
     }
 
     /**
@@ -829,7 +900,10 @@ public final class DataPlaneContext
         final Aeron.Context aeronContext = new Aeron.Context()
             .aeronDirectoryName(aeronDirectoryName)
             .clientName("parasol-data-plane")
-            .keepAliveIntervalNs(keepAliveIntervalNs);
+            .keepAliveIntervalNs(keepAliveIntervalNs)
+            // On a forced close (a timeout after a long pause) the client unmaps its memory, counters included:
+            // a linger lets the parts' threads, which may be mid-send, see CLOSED before it goes.
+            .closeLingerDurationNs(CLOSE_LINGER_NS);
         aeronContext.driverTimeoutMs(driverTimeoutMs);
 
         if (null != errorHandler)

@@ -3,9 +3,11 @@ package dev.parasol.actors.dataplane;
 /**
  * Where a receiver listens: a UDP host and port and the Aeron stream id. Receivers publish their endpoints over the
  * control plane; senders add a publication to {@link DataPlane#udpChannel(Endpoint)} with {@link #streamId()}.
- * Each job uses stream ids of its own, so two jobs never share a stream.
+ * Each job uses stream ids of its own, so two jobs never share a stream. The host and port are where senders send:
+ * the receiver's bound address, or the address its node advertises instead (a NAT's or a relay's, see
+ * {@link DataPlaneContext#advertisedEndpoint(int, int)}).
  *
- * @param host     the IP address (or host name) the receiver is bound to.
+ * @param host     the IP address (or host name) senders send to.
  * @param port     the UDP port, 1 to 65535.
  * @param streamId the Aeron stream id.
  */
@@ -14,7 +16,7 @@ public record Endpoint(String host, int port, int streamId)
     /**
      * Validate the fields.
      *
-     * @param host     the IP address (or host name) the receiver is bound to.
+     * @param host     the IP address (or host name) senders send to.
      * @param port     the UDP port, 1 to 65535.
      * @param streamId the Aeron stream id.
      */

@@ -183,6 +183,11 @@ public final class MessageSender
             onSent(length);
             return result;
         }
+        if (Publication.CLOSED == result)
+        {
+            countFailure();
+            return result;
+        }
 
         return retry(buffer, offset, length, result);
     }
@@ -315,10 +320,24 @@ public final class MessageSender
                 onSent(length);
                 return result;
             }
+            if (Publication.CLOSED == result)
+            {
+                break;
+            }
         }
 
-        sendFailures.increment();
+        countFailure();
         return result;
+    }
+
+    private void countFailure()
+    {
+        // A publication closed with the whole Aeron client (a driver or client timeout, e.g. after the process was
+        // paused) has its counters closed too, just before the client unmaps their memory: touch them no more.
+        if (!sendFailures.isClosed())
+        {
+            sendFailures.increment();
+        }
     }
 
     private void onSent(final int length)

@@ -61,6 +61,8 @@ final class Preflight
             throw new ConfigurationException("dataPort=" + ctx.dataPort() + ": expected 0 (ephemeral) to 65535");
         }
 
+        validateAdvertised(ctx);
+
         if (null == ctx.mediaDriverMode())
         {
             throw new ConfigurationException("mediaDriverMode=null: expected EMBEDDED or EXTERNAL");
@@ -171,6 +173,38 @@ final class Preflight
             "statusMessageTimeoutNs", ctx.statusMessageTimeoutNs());
         requireAbove("imageLivenessTimeoutNs", ctx.imageLivenessTimeoutNs(),
             "the publication heartbeat interval (ns)", PUBLICATION_HEARTBEAT_INTERVAL_NS);
+    }
+
+    private static void validateAdvertised(final DataPlaneContext ctx)
+    {
+        final String host = ctx.advertisedHost();
+        final int port = ctx.advertisedPort();
+        if (null == host)
+        {
+            if (0 != port)
+            {
+                throw new ConfigurationException("advertisedPort=" + port + ": set without an advertisedHost");
+            }
+            return;
+        }
+
+        if (host.isBlank())
+        {
+            throw new ConfigurationException("advertisedHost='" + host + "': expected an address peers can reach");
+        }
+
+        if (port < 1 || port > 65535)
+        {
+            throw new ConfigurationException("advertisedPort=" + port + ": expected 1 to 65535 with advertisedHost=" +
+                host);
+        }
+
+        if (0 == ctx.dataPort())
+        {
+            // With port 0 each receiver binds an ephemeral port of its own: one address cannot stand for them all.
+            throw new ConfigurationException("advertisedHost=" + host + ": an advertised address needs a fixed " +
+                "dataPort (0 gives each receiver its own ephemeral port, which one HOST:PORT cannot stand for)");
+        }
     }
 
     static void checkDataPort(final DataPlaneContext ctx)

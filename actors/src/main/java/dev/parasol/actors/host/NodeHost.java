@@ -21,6 +21,7 @@ import dev.parasol.wire.DenseEncoder;
 import dev.parasol.wire.JobKey;
 import dev.parasol.wire.MessageAuthenticator;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -78,6 +79,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     private static final long RESEND_INTERVAL_NS = Duration.ofSeconds(2).toNanos();
     private static final String SHARD_CHECKPOINT_DIRECTORY = "shards";
     private static final String CHECKPOINT_INTERVAL_SETTING = "parasol.shards.checkpoint-interval";
+    private static final Duration STOP_JOB_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Messages a host accepts.
@@ -164,8 +166,71 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     {
     }
 
+    /**
+     * Stop every worker and evaluator of a job on this node, workers in order (each drains what it has in flight and
+     * reports its final clock and telemetry): a job runner that takes over a job after its coordinator was lost
+     * reclaims the job's parts this way before it carries on. The job's shards are not touched: they are reached
+     * through Cluster Sharding.
+     *
+     * @param jobId   the job.
+     * @param replyTo told once they have stopped.
+     */
+    public record StopJob(String jobId, ActorRef<JobStopped> replyTo) implements Command
+    {
+    }
+
+    /**
+     * The parts of a job on one node have stopped.
+     *
+     * @param jobId      the job.
+     * @param workers    how each of its workers here stopped: final clock and telemetry.
+     * @param evaluators how many evaluators of the job were stopped here.
+     * @param failures   workers that did not say how they stopped, and why.
+     */
+    public record JobStopped(String jobId, List<Worker.Stopped> workers, int evaluators, List<String> failures)
+        implements CborSerializable
+    {
+        /**
+         * Copy the lists.
+         *
+         * @param jobId      the job.
+         * @param workers    how each of its workers here stopped.
+         * @param evaluators how many evaluators were stopped.
+         * @param failures   workers that did not say how they stopped.
+         */
+        public JobStopped
+        {
+            workers = List.copyOf(workers);
+            failures = List.copyOf(failures);
+        }
+    }
+
     private record PartStopped(String jobId) implements Command
     {
+    }
+
+    private record WorkerStopReply(StopCollection collection, String worker, Worker.Stopped stopped,
+        Throwable failure) implements Command, NoSerializationVerificationNeeded
+    {
+    }
+
+    /**
+     * The replies a {@link StopJob} waits for.
+     */
+    private static final class StopCollection
+    {
+        private final StopJob request;
+        private final List<Worker.Stopped> stopped = new ArrayList<>();
+        private final List<String> failures = new ArrayList<>();
+        private final int evaluators;
+        private int pending;
+
+        private StopCollection(final StopJob request, final int pending, final int evaluators)
+        {
+            this.request = request;
+            this.pending = pending;
+            this.evaluators = evaluators;
+        }
     }
 
     private final NodeResources node;
@@ -174,6 +239,8 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     private int streamId = FIRST_STREAM_ID;
     private final Map<String, List<TrainingCounters>> countersByJob = new HashMap<>();
     private final Map<String, Integer> partsByJob = new HashMap<>();
+    private final Map<String, List<ActorRef<Worker.Command>>> workersByJob = new HashMap<>();
+    private final Map<String, List<ActorRef<Evaluator.Command>>> evaluatorsByJob = new HashMap<>();
     private int liveParts;
     private ActorRef<Done> shutdownReplyTo;
 
@@ -212,6 +279,8 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             .onMessage(HostShard.class, this::onHostShard)
             .onMessage(HostWorker.class, this::onHostWorker)
             .onMessage(HostEvaluator.class, this::onHostEvaluator)
+            .onMessage(StopJob.class, this::onStopJob)
+            .onMessage(WorkerStopReply.class, this::onWorkerStopReply)
             .onMessage(PartStopped.class, this::onPartStopped)
             .onMessage(Shutdown.class, this::onShutdown)
             .build();
@@ -263,8 +332,9 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
                 host.seed(), ranges, host.shardEndpoints(), train.subset(slices[host.workerId()]), node.dataPlane(),
                 counters(host.jobId(), "worker=" + host.workerId()), nextStreamId(), RESEND_INTERVAL_NS,
                 host.incarnation(), host.initialClock(), JobKey.fromBytes(host.authKey()), host.readyTo());
-            spawn(host.jobId(), Worker.create(setup),
+            final ActorRef<Worker.Command> worker = spawn(host.jobId(), Worker.create(setup),
                 host.jobId() + "-worker-" + host.workerId() + incarnationSuffix(host.incarnation()));
+            workersByJob.computeIfAbsent(host.jobId(), (id) -> new ArrayList<>()).add(worker);
         }
         catch (final RuntimeException ex)
         {
@@ -279,10 +349,12 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         {
             final JobSpec spec = host.spec();
             final List<KeyRange> ranges = Arrays.asList(spec.workload().create(1).layout().split(spec.shards()));
-            spawn(host.jobId(), Evaluator.create(host.wireJobId(), spec.workers(), spec.workload(), ranges,
-                host.shardEndpoints(), data(spec).test(), node.dataPlane(), counters(host.jobId(), "evaluation"),
-                nextStreamId(), host.incarnation(), JobKey.fromBytes(host.authKey()), host.readyTo()),
+            final ActorRef<Evaluator.Command> evaluator = spawn(host.jobId(), Evaluator.create(host.wireJobId(),
+                spec.workers(), spec.workload(), ranges, host.shardEndpoints(), data(spec).test(), node.dataPlane(),
+                counters(host.jobId(), "evaluation"), nextStreamId(), host.incarnation(),
+                JobKey.fromBytes(host.authKey()), host.readyTo()),
                 host.jobId() + "-evaluator" + incarnationSuffix(host.incarnation()));
+            evaluatorsByJob.computeIfAbsent(host.jobId(), (id) -> new ArrayList<>()).add(evaluator);
         }
         catch (final RuntimeException ex)
         {
@@ -340,12 +412,72 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         return node.fashionMnist(spec.dataDir());
     }
 
-    private <T> void spawn(final String jobId, final Behavior<T> behavior, final String name)
+    private <T> ActorRef<T> spawn(final String jobId, final Behavior<T> behavior, final String name)
     {
         final ActorRef<T> child = getContext().spawn(behavior, name, DispatcherSelector.blocking());
         getContext().watchWith(child, new PartStopped(jobId));
         partsByJob.merge(jobId, 1, Integer::sum);
         liveParts++;
+        return child;
+    }
+
+    private Behavior<Command> onStopJob(final StopJob stop)
+    {
+        final List<ActorRef<Worker.Command>> workers = liveChildren(workersByJob.remove(stop.jobId()));
+        final List<ActorRef<Evaluator.Command>> evaluators = liveChildren(evaluatorsByJob.remove(stop.jobId()));
+        evaluators.forEach((evaluator) -> evaluator.tell(Evaluator.Stop.INSTANCE));
+        final StopCollection collection = new StopCollection(stop, workers.size(), evaluators.size());
+        getContext().getLog().info("job {}: stopping its {} workers and {} evaluators on this node for a runner " +
+            "that takes the job over", stop.jobId(), workers.size(), evaluators.size());
+        for (final ActorRef<Worker.Command> worker : workers)
+        {
+            getContext().ask(Worker.Stopped.class, worker, STOP_JOB_TIMEOUT, Worker.Stop::new,
+                (stopped, failure) -> new WorkerStopReply(collection, worker.path().name(), stopped, failure));
+        }
+        replyIfStopped(collection);
+        return this;
+    }
+
+    private Behavior<Command> onWorkerStopReply(final WorkerStopReply reply)
+    {
+        final StopCollection collection = reply.collection();
+        if (reply.stopped() != null)
+        {
+            collection.stopped.add(reply.stopped());
+        }
+        else
+        {
+            collection.failures.add(reply.worker() + ": " + reply.failure());
+        }
+        collection.pending--;
+        replyIfStopped(collection);
+        return this;
+    }
+
+    private static void replyIfStopped(final StopCollection collection)
+    {
+        if (collection.pending == 0)
+        {
+            final StopJob request = collection.request;
+            request.replyTo().tell(
+                new JobStopped(request.jobId(), collection.stopped, collection.evaluators, collection.failures));
+        }
+    }
+
+    private <T> List<ActorRef<T>> liveChildren(final List<ActorRef<T>> parts)
+    {
+        final List<ActorRef<T>> live = new ArrayList<>();
+        if (parts != null)
+        {
+            for (final ActorRef<T> part : parts)
+            {
+                if (getContext().getChild(part.path().name()).isPresent())
+                {
+                    live.add(part);
+                }
+            }
+        }
+        return live;
     }
 
     private Behavior<Command> onShutdown(final Shutdown shutdown)
@@ -368,6 +500,8 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         {
             // The job's last part on this node is gone: release its counters, which live in the driver's file.
             partsByJob.remove(stopped.jobId());
+            workersByJob.remove(stopped.jobId());
+            evaluatorsByJob.remove(stopped.jobId());
             final List<TrainingCounters> counters = countersByJob.remove(stopped.jobId());
             if (counters != null)
             {

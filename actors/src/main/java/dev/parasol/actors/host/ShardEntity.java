@@ -132,6 +132,12 @@ public final class ShardEntity
     {
         return Behaviors.withStash(STASH_CAPACITY, (stash) -> Behaviors.receive(PsShard.Command.class)
             .onMessage(Start.class, (start) -> starting(host, start, stash))
+            .onMessage(PsShard.Suspend.class, (suspend) ->
+            {
+                // A runner that takes a job over asks every shard; this one is not running (its node was lost).
+                suspend.replyTo().tell(new PsShard.Stopped(suspend.shard(), null, "not running"));
+                return Behaviors.stopped();
+            })
             .onAnyMessage((message) -> Behaviors.stopped())
             .build());
     }
@@ -146,7 +152,7 @@ public final class ShardEntity
                 context.messageAdapter(PsShard.Ready.class, Built::new),
                 context.messageAdapter(NodeHost.PlacementFailed.class, NotBuilt::new)));
             return Behaviors.receive(PsShard.Command.class)
-                .onMessage(Built.class, (built) -> serving(context, start, built.ready(), stash))
+                .onMessage(Built.class, (built) -> serving(context, host, start, built.ready(), stash))
                 .onMessage(NotBuilt.class, (failed) ->
                 {
                     start.failedTo().tell(failed.failed());
@@ -167,6 +173,7 @@ public final class ShardEntity
 
     private static Behavior<PsShard.Command> serving(
         final ActorContext<PsShard.Command> context,
+        final ActorRef<NodeHost.Command> host,
         final Start start,
         final PsShard.Ready ready,
         final StashBuffer<PsShard.Command> stash)
@@ -175,11 +182,36 @@ public final class ShardEntity
         context.watchWith(shard, new ShardEnded());
         // The runner talks to the entity, and watches the shard itself to learn of its end.
         start.readyTo().tell(ready);
+        // Once the shard is told to stop, a Start is for its next life (a runner that took the job over restarts it
+        // from the checkpoint it just wrote) and may arrive before the shard has ended: kept, and served after.
+        // Before that, a Start is a repeat of this life's.
+        final boolean[] ending = {false};
+        final Start[] nextLife = {null};
         final Behavior<PsShard.Command> forwarding = Behaviors.receive(PsShard.Command.class)
-            .onMessage(ShardEnded.class, (ended) -> Behaviors.stopped())
-            .onMessage(Start.class, (again) -> Behaviors.same())
+            .onMessage(ShardEnded.class, (ended) ->
+                nextLife[0] == null ? Behaviors.stopped() : starting(host, nextLife[0], stash))
+            .onMessage(Start.class, (again) ->
+            {
+                if (ending[0])
+                {
+                    nextLife[0] = again;
+                }
+                return Behaviors.same();
+            })
             .onAnyMessage((message) ->
             {
+                if (message instanceof PsShard.Suspend || message instanceof PsShard.Stop)
+                {
+                    ending[0] = true;
+                }
+                if (nextLife[0] != null)
+                {
+                    if (!stash.isFull())
+                    {
+                        stash.stash(message);
+                    }
+                    return Behaviors.same();
+                }
                 shard.tell(message);
                 return Behaviors.same();
             })

@@ -8,6 +8,7 @@ import dev.parasol.actors.jobapi.ProgressEvent;
 import dev.parasol.actors.jobapi.ShardTelemetry;
 import dev.parasol.actors.psshard.ShardStatistics;
 import dev.parasol.actors.scheduler.Scheduler;
+import dev.parasol.actors.worker.Worker;
 import dev.parasol.actors.worker.WorkerTelemetry;
 import dev.parasol.engine.model.KeyRange;
 import dev.parasol.wire.DenseEncoder;
@@ -18,6 +19,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +59,8 @@ final class JobMetrics
      * the job's totals add up every life (a lost life's counts as of its last report, up to a second old).
      */
     private final List<ShardStatistics> lostShardLives = new ArrayList<>();
+    private final List<ShardStatistics> earlierRunShards = new ArrayList<>();
+    private int coordinatorFailovers;
     private long updatesRolledBack;
     private final Map<Long, Long> retiredPushes = new HashMap<>();
     private final List<Map<String, Object>> evaluations = new ArrayList<>();
@@ -108,6 +113,36 @@ final class JobMetrics
     {
         startNs = System.nanoTime();
         lastProgressNs = startNs;
+    }
+
+    /**
+     * Start the clock of a job taken over after its coordinator was lost: its time runs from its first start, so
+     * the time to target includes the fail-over.
+     */
+    void startedAt(final Instant trainingStartedAt)
+    {
+        final long sinceNs = Math.max(0, Duration.between(trainingStartedAt, Instant.now()).toNanos());
+        startNs = System.nanoTime() - sinceNs;
+        lastProgressNs = System.nanoTime();
+    }
+
+    /**
+     * Count the run a lost coordinator left behind, as its parts reported when they were reclaimed: the final
+     * telemetry of its workers and the final statistics of its shards.
+     */
+    void onEarlierRun(
+        final int failovers, final List<Worker.Stopped> workersStopped, final List<ShardStatistics> shards)
+    {
+        coordinatorFailovers = failovers;
+        for (final Worker.Stopped stopped : workersStopped)
+        {
+            if (stopped.telemetry() != null)
+            {
+                onWorkerTelemetry(stopped.workerId(), stopped.telemetry());
+            }
+        }
+        earlierRunShards.addAll(shards);
+        lastProgressSamples = samples();
     }
 
     void stop()
@@ -344,6 +379,10 @@ final class JobMetrics
     private long sum(final ToLongFunction<ShardStatistics> field)
     {
         long total = 0;
+        for (final ShardStatistics statistics : earlierRunShards)
+        {
+            total += field.applyAsLong(statistics);
+        }
         for (final ShardStatistics statistics : lostShardLives)
         {
             total += field.applyAsLong(statistics);
@@ -443,6 +482,7 @@ final class JobMetrics
         fields.put("updates_duplicate", sum(ShardStatistics::duplicates));
         fields.put("updates_rolled_back", updatesRolledBack);
         fields.put("shard_restarts", lostShardLives.size());
+        fields.put("coordinator_failovers", coordinatorFailovers);
         fields.put("checkpoints_written", sum(ShardStatistics::checkpoints));
         fields.put("checkpoint_failures", sum(ShardStatistics::checkpointFailures));
         fields.put("messages_rejected", messagesRejected());

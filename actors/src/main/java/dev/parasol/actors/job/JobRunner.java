@@ -4,8 +4,10 @@ import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.host.NodeHost;
 import dev.parasol.actors.host.ShardEntity;
 import dev.parasol.actors.jobapi.JobManager;
+import dev.parasol.actors.jobapi.JobResume;
 import dev.parasol.actors.jobapi.JobRunnerCommand;
 import dev.parasol.actors.jobapi.JobSpec;
+import dev.parasol.actors.jobapi.ResumePoint;
 import dev.parasol.actors.psshard.PsShard;
 import dev.parasol.actors.psshard.ShardStatistics;
 import dev.parasol.actors.scheduler.Scheduler;
@@ -31,6 +33,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -46,10 +49,17 @@ import java.util.TreeMap;
  * that loses nothing: workers first (each finishes the push it sent), then a final evaluation whose replica is the
  * model that is saved, then the shards.
  * <p>
- * States: {@code FINDING_HOSTS -> STARTING_SHARDS -> STARTING_WORKERS -> CONNECTING -> RUNNING -> STOPPING_WORKERS
- * -> FINAL_EVALUATION -> COLLECTING_MODEL -> STOPPING_SHARDS -> done}. A failure in any state goes to stopping with
- * the error kept, and the job is reported failed instead of finished. The runner holds no data and no data-plane
- * resource itself: the parts run on their hosts, which may be other nodes.
+ * States: {@code FINDING_HOSTS -> [RECLAIMING ->] STARTING_SHARDS -> STARTING_WORKERS -> CONNECTING -> RUNNING ->
+ * STOPPING_WORKERS -> FINAL_EVALUATION -> COLLECTING_MODEL -> STOPPING_SHARDS -> done}. A failure in any state goes
+ * to stopping with the error kept, and the job is reported failed instead of finished. The runner holds no data and
+ * no data-plane resource itself: the parts run on their hosts, which may be other nodes.
+ * <p>
+ * While it trains, the runner sends the manager a {@link ResumePoint} every {@link #RESUME_POINT_INTERVAL}, which
+ * the manager records. A runner created with a {@link JobResume} takes over a job whose runner was lost with its
+ * coordinator: in {@code RECLAIMING} it stops the job's surviving workers and evaluators on every worker node (each
+ * reports its final clock and telemetry) and then suspends its shards, each writing its final state to its checkpoint;
+ * then it starts the shards again from those checkpoints, and the workers as new incarnations at their clocks. So
+ * nothing a shard acknowledged is lost, and the report counts both runs.
  */
 public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 {
@@ -57,15 +67,21 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final long PROGRESS_EVERY_STEPS = 50;
-    private static final int REPLACEMENTS_PER_SLOT = 3;
+    static final int REPLACEMENTS_PER_SLOT = 3;
     private static final int RESTARTS_PER_SHARD = 3;
     private static final Duration STOPPED_GRACE = Duration.ofSeconds(3);
     private static final Duration REPLACEMENT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration RECLAIM_TIMEOUT = Duration.ofSeconds(45);
+
+    /**
+     * How often a training job's resume point goes to the manager's journal.
+     */
+    static final Duration RESUME_POINT_INTERVAL = Duration.ofSeconds(5);
 
     enum Phase
     {
-        FINDING_HOSTS, STARTING_SHARDS, STARTING_WORKERS, CONNECTING, RUNNING, STOPPING_WORKERS, FINAL_EVALUATION,
-        COLLECTING_MODEL, STOPPING_SHARDS
+        FINDING_HOSTS, RECLAIMING, STARTING_SHARDS, STARTING_WORKERS, CONNECTING, RUNNING, STOPPING_WORKERS,
+        FINAL_EVALUATION, COLLECTING_MODEL, STOPPING_SHARDS
     }
 
     private record HostsListed(Receptionist.Listing listing) implements JobRunnerCommand
@@ -74,6 +90,19 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private record ShardReady(PsShard.Ready ready) implements JobRunnerCommand
     {
+    }
+
+    private record WorkersReclaimed(NodeHost.JobStopped stopped) implements JobRunnerCommand
+    {
+    }
+
+    private record ShardReclaimed(PsShard.Stopped stopped) implements JobRunnerCommand
+    {
+    }
+
+    private enum ReclaimTimeout implements JobRunnerCommand
+    {
+        INSTANCE
     }
 
     private record ShardConnected(PsShard.Connected connected) implements JobRunnerCommand
@@ -168,7 +197,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private final JobSpec spec;
     private final ActorRef<JobManager.Command> manager;
     private final TimerScheduler<JobRunnerCommand> timers;
-    private final long wireJobId;
+    private final Takeover takeover;
+    private final int firstIncarnation;
+    private long wireJobId;
+    private boolean restoreShards;
+    private Instant trainingStartedAt;
+    private long ticksSinceResumePoint;
     private final byte[] authKey;
     private final KeyRange[] ranges;
     private final ModelAssembly model;
@@ -209,9 +243,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         final TimerScheduler<JobRunnerCommand> timers,
         final String jobId,
         final JobSpec spec,
-        final ActorRef<JobManager.Command> manager)
+        final ActorRef<JobManager.Command> manager,
+        final JobResume resume)
     {
         super(context);
+        this.takeover = resume == null ? null : new Takeover(resume);
+        this.firstIncarnation = takeover == null ? 0 : takeover.firstIncarnation();
         this.jobId = jobId;
         this.spec = spec;
         this.manager = manager;
@@ -231,7 +268,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.workerStopped = new boolean[spec.workers()];
         this.shardRestarts = new ShardRestarts(ranges.length, RESTARTS_PER_SHARD * ranges.length);
         this.lastShardVersion = new long[ranges.length];
-        this.replacements = new SlotReplacements(spec.workers() + 1, REPLACEMENTS_PER_SLOT * (spec.workers() + 1));
+        this.replacements = new SlotReplacements(
+            spec.workers() + 1, REPLACEMENTS_PER_SLOT * (spec.workers() + 1), firstIncarnation);
         final ActorRef<Receptionist.Listing> listings =
             context.messageAdapter(Receptionist.Listing.class, HostsListed::new);
         // Subscribe rather than find once: a host registered a moment ago may not be listed yet on this node.
@@ -246,13 +284,14 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
      * @param jobId   the id the manager gave the job.
      * @param spec    the validated spec.
      * @param manager where progress and the outcome go.
+     * @param resume  null for a new job; for a job taken over after its coordinator was lost, where it stood.
      * @return the behavior.
      */
     public static Behavior<JobRunnerCommand> create(
-        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager)
+        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager, final JobResume resume)
     {
         return Behaviors.setup((context) -> Behaviors.withTimers(
-            (timers) -> new JobRunner(context, timers, jobId, spec, manager)));
+            (timers) -> new JobRunner(context, timers, jobId, spec, manager, resume)));
     }
 
     @Override
@@ -261,6 +300,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         return newReceiveBuilder()
             .onMessage(HostsListed.class, this::onHostsListed)
             .onMessage(ShardReady.class, this::onShardReady)
+            .onMessage(WorkersReclaimed.class, this::onWorkersReclaimed)
+            .onMessage(ShardReclaimed.class, this::onShardReclaimed)
+            .onMessage(ReclaimTimeout.class, (timeout) -> onReclaimTimeout())
             .onMessage(WorkerReady.class, this::onWorkerReady)
             .onMessage(EvaluatorReady.class, this::onEvaluatorReady)
             .onMessage(ShardConnected.class, this::onShardConnected)
@@ -307,9 +349,121 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         known.addAll(hosts);
         if (!psHosts.isEmpty() && !workerHosts.isEmpty())
         {
-            startShards();
+            if (takeover == null)
+            {
+                startShards();
+            }
+            else
+            {
+                reclaimWorkers();
+            }
         }
         return next();
+    }
+
+    /**
+     * First step of a take-over: stop the workers and evaluators the lost runner left behind, so nothing pushes to
+     * the shards while they write their final state.
+     */
+    private void reclaimWorkers()
+    {
+        phase = Phase.RECLAIMING;
+        getContext().getLog().warn("{} taken over after its coordinator was lost (run {}): reclaiming its parts on " +
+            "{} worker nodes and its {} shards", jobId, takeover.attempt() + 1, workerHosts.size(), ranges.length);
+        final ActorRef<NodeHost.JobStopped> stoppedTo =
+            getContext().messageAdapter(NodeHost.JobStopped.class, WorkersReclaimed::new);
+        for (final ActorRef<NodeHost.Command> host : workerHosts)
+        {
+            host.tell(new NodeHost.StopJob(jobId, stoppedTo));
+        }
+        pending = workerHosts.size();
+        timers.startSingleTimer(ReclaimTimeout.INSTANCE, RECLAIM_TIMEOUT);
+    }
+
+    private Behavior<JobRunnerCommand> onWorkersReclaimed(final WorkersReclaimed message)
+    {
+        if (phase != Phase.RECLAIMING || shards[0] != null)
+        {
+            return next();
+        }
+        takeover.onWorkersStopped(message.stopped());
+        if (--pending == 0)
+        {
+            suspendShards();
+        }
+        return next();
+    }
+
+    private void suspendShards()
+    {
+        final ActorRef<PsShard.Stopped> stoppedTo =
+            getContext().messageAdapter(PsShard.Stopped.class, ShardReclaimed::new);
+        for (final KeyRange range : ranges)
+        {
+            final EntityRef<PsShard.Command> shard = ShardEntity.ref(getContext().getSystem(), jobId, range.shard());
+            shards[range.shard()] = shard;
+            shard.tell(new PsShard.Suspend(range.shard(), stoppedTo));
+        }
+        pending = ranges.length;
+    }
+
+    private Behavior<JobRunnerCommand> onShardReclaimed(final ShardReclaimed message)
+    {
+        if (phase != Phase.RECLAIMING)
+        {
+            return next();
+        }
+        takeover.onShardStopped(message.stopped());
+        if (--pending == 0)
+        {
+            reclaimed();
+        }
+        return next();
+    }
+
+    private Behavior<JobRunnerCommand> onReclaimTimeout()
+    {
+        if (phase != Phase.RECLAIMING)
+        {
+            return next();
+        }
+        takeover.warn("reclaiming the lost run's parts took longer than " + RECLAIM_TIMEOUT + "; went on " +
+            "without the " + pending + " that did not answer");
+        if (shards[0] == null)
+        {
+            suspendShards();
+            timers.startSingleTimer(ReclaimTimeout.INSTANCE, RECLAIM_TIMEOUT);
+        }
+        else
+        {
+            reclaimed();
+        }
+        return next();
+    }
+
+    private void reclaimed()
+    {
+        timers.cancel(ReclaimTimeout.INSTANCE);
+        takeover.warnings().forEach((warning) -> getContext().getLog().warn("{}: {}", jobId, warning));
+        if (stopReason != null)
+        {
+            // Cancelled while reclaiming: the parts are stopped, nothing is left to train.
+            reportAndStop();
+            return;
+        }
+        if (takeover.carriesOn())
+        {
+            // Same data-plane id: the checkpoints carry it. A new key: stragglers of the lost run are refused.
+            wireJobId = takeover.point().wireJobId();
+            restoreShards = true;
+            trainingStartedAt = takeover.trainingStartedAt();
+        }
+        else
+        {
+            takeover.warn("no resume point was recorded before the coordinator was lost: the job starts over");
+        }
+        timers.startSingleTimer(StartTimeout.INSTANCE, START_TIMEOUT);
+        startShards();
     }
 
     private void startShards()
@@ -321,7 +475,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             // Cluster Sharding picks the ps node; the entity keeps the address of the shard wherever it lives.
             final EntityRef<PsShard.Command> shard = ShardEntity.ref(getContext().getSystem(), jobId, range.shard());
             shard.tell(new ShardEntity.Start(
-                jobId, wireJobId, authKey, spec, range.shard(), false, readyTo, placementFailures()));
+                jobId, wireJobId, authKey, spec, range.shard(), restoreShards, readyTo, placementFailures()));
             shards[range.shard()] = shard;
         }
         pending = ranges.length;
@@ -375,10 +529,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             workerSeeds[w] = seeds.nextLong();
             workerHosts.get(w % workerHosts.size()).tell(new NodeHost.HostWorker(
-                jobId, wireJobId, authKey, spec, w, workerSeeds[w], 0, 0, shardList, readyTo, placementFailures()));
+                jobId, wireJobId, authKey, spec, w, workerSeeds[w] + firstIncarnation * 0x9E3779B97F4A7C15L,
+                firstIncarnation, takeover == null ? 0 : takeover.clockOf(w), shardList, readyTo,
+                placementFailures()));
         }
         workerHosts.get(spec.workers() % workerHosts.size()).tell(new NodeHost.HostEvaluator(
-            jobId, wireJobId, authKey, spec, 0, shardList,
+            jobId, wireJobId, authKey, spec, firstIncarnation, shardList,
             getContext().messageAdapter(Evaluator.Ready.class, EvaluatorReady::new), placementFailures()));
         pending = spec.workers() + 1;
     }
@@ -393,7 +549,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         workerEndpoints[w] = ready.endpoint();
         workerExamples[w] = ready.examples();
-        workers[w] = watched(ready.worker(), "worker " + w, w, 0);
+        workers[w] = watched(ready.worker(), "worker " + w, w, firstIncarnation);
         blas = ready.blas();
         return onParticipantReady();
     }
@@ -405,7 +561,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             return onReplacementReady(spec.workers(), message.ready().endpoint(), message.ready().evaluator());
         }
         evaluatorEndpoint = message.ready().endpoint();
-        evaluator = watched(message.ready().evaluator(), "the evaluator", spec.workers(), 0);
+        evaluator = watched(message.ready().evaluator(), "the evaluator", spec.workers(), firstIncarnation);
         return onParticipantReady();
     }
 
@@ -459,6 +615,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         placement.put("job runner", nodeOf(getContext().getSelf()));
         metrics = new JobMetrics(jobId, spec, trainSize, ranges, blas, placement);
+        if (trainingStartedAt == null)
+        {
+            trainingStartedAt = Instant.now();
+        }
         final long samplesPerEvaluation = Math.max(1, Math.round(spec.evalInterval() * trainSize));
         final SchedulerSettings settings = SchedulerSettings.defaults()
             .withProgressListener(getContext().messageAdapter(SchedulerProgress.class, FromScheduler::new))
@@ -469,6 +629,17 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         final ActorRef<Worker.Failed> failuresTo =
             getContext().messageAdapter(Worker.Failed.class, WorkerFailed::new);
         metrics.start();
+        if (takeover != null)
+        {
+            metrics.startedAt(trainingStartedAt);
+            takeover.countInto(metrics);
+            for (int w = 0; w < spec.workers(); w++)
+            {
+                // The scheduler starts every worker at clock 0; the resumed ones carry on from theirs.
+                scheduler.tell(new Scheduler.WorkerLost(w));
+                scheduler.tell(new Scheduler.WorkerJoined(w, takeover.clockOf(w)));
+            }
+        }
         for (final ActorRef<Worker.Command> worker : workers)
         {
             worker.tell(new Worker.Start(scheduler, failuresTo));
@@ -577,6 +748,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             }
         }
         tendReplacements();
+        sendResumePoint();
         final ActorRef<ShardStatistics> statisticsTo =
             getContext().messageAdapter(ShardStatistics.class, ShardStatisticsReceived::new);
         for (int s = 0; s < shards.length; s++)
@@ -599,6 +771,18 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         scheduler.tell(new Scheduler.GetStatistics(
             getContext().messageAdapter(Scheduler.Statistics.class, SchedulerStatistics::new)));
         return next();
+    }
+
+    private void sendResumePoint()
+    {
+        if (++ticksSinceResumePoint * TICK_INTERVAL.toMillis() < RESUME_POINT_INTERVAL.toMillis() ||
+            lastSchedulerStatistics == null)
+        {
+            return;
+        }
+        ticksSinceResumePoint = 0;
+        manager.tell(new JobManager.ResumePointReached(jobId, new ResumePoint(wireJobId, trainingStartedAt,
+            lastSchedulerStatistics.clocks(), metrics.samples(), metrics.steps())));
     }
 
     private void tendReplacements()
@@ -985,7 +1169,15 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onStartTimeout(final StartTimeout timeout)
     {
-        if (phase.ordinal() < Phase.RUNNING.ordinal())
+        if (takeover != null && phase == Phase.FINDING_HOSTS)
+        {
+            // Taking a job over without the nodes to reclaim its parts from: nothing was started, nothing to stop.
+            stopReason = "start timeout";
+            failure = "no node with role " + (psHosts.isEmpty() ? "ps" : "worker") + " came up within " +
+                START_TIMEOUT + " to take " + jobId + " over";
+            reportAndStop();
+        }
+        else if (phase.ordinal() < Phase.RUNNING.ordinal())
         {
             beginStopping("start timeout", phase == Phase.FINDING_HOSTS ?
                 "no node with role " + (psHosts.isEmpty() ? "ps" : "worker") + " came up within " + START_TIMEOUT +
@@ -1008,6 +1200,14 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         if (phase.ordinal() >= Phase.STOPPING_WORKERS.ordinal())
         {
+            return;
+        }
+        if (takeover != null && phase.ordinal() <= Phase.RECLAIMING.ordinal())
+        {
+            // A job taken over is stopped only after the lost run's parts are reclaimed (they would run on, orphaned):
+            // once the hosts are known and the parts stopped, nothing is started again.
+            stopReason = reason;
+            failure = failure != null ? failure : reason + " while taking the job over";
             return;
         }
         stopReason = reason;

@@ -2,6 +2,7 @@ package dev.parasol.actors.job;
 
 import dev.parasol.actors.jobapi.JobLauncher;
 import dev.parasol.actors.jobapi.JobManager;
+import dev.parasol.actors.jobapi.JobResume;
 import dev.parasol.actors.jobapi.JobRunnerCommand;
 import dev.parasol.actors.jobapi.JobSpec;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,6 +21,16 @@ public final class JobRunnerLauncher implements JobLauncher
     public Behavior<JobRunnerCommand> runnerFor(
         final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager)
     {
-        return JobRunner.create(jobId, spec, manager);
+        return JobRunner.create(jobId, spec, manager, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public Behavior<JobRunnerCommand> resumeRunnerFor(
+        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager, final JobResume resume)
+    {
+        return JobRunner.create(jobId, spec, manager, resume);
     }
 }

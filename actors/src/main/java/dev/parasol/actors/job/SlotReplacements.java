@@ -29,9 +29,11 @@ final class SlotReplacements
     private final int limit;
     private int used;
 
-    SlotReplacements(final int slots, final int limit)
+    SlotReplacements(final int slots, final int limit, final int firstIncarnation)
     {
         this.incarnation = new int[slots];
+        // A job resumed under a new coordinator numbers its parts above every incarnation of its earlier runs.
+        Arrays.fill(incarnation, firstIncarnation);
         this.clock = new long[slots];
         this.sinceNs = new long[slots];
         this.stage = new Stage[slots];

@@ -25,6 +25,23 @@ public interface JobLauncher
     Behavior<JobRunnerCommand> runnerFor(String jobId, JobSpec spec, ActorRef<JobManager.Command> manager);
 
     /**
+     * Get the behaviour of a runner that takes over a job whose runner was lost with its coordinator. By default the
+     * job starts again from the beginning under the same id; a launcher that can reclaim the job's surviving parts
+     * and carry on from {@link JobResume#point()} overrides this.
+     *
+     * @param jobId   the job's id.
+     * @param spec    its spec.
+     * @param manager where to report progress and the outcome.
+     * @param resume  which resume this is and where the job stood.
+     * @return the runner's behaviour, spawned once.
+     */
+    default Behavior<JobRunnerCommand> resumeRunnerFor(
+        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager, final JobResume resume)
+    {
+        return runnerFor(jobId, spec, manager);
+    }
+
+    /**
      * Get the props to spawn the runner with, e.g. a blocking-I/O dispatcher.
      *
      * @param spec the validated spec.

@@ -2,6 +2,7 @@ package dev.parasol.actors.jobapi;
 
 import dev.parasol.actors.CborSerializable;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -10,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
@@ -50,8 +52,14 @@ import java.util.SplittableRandom;
  * When a job ends its runner is stopped, its slots are freed, every subscriber gets {@link JobEnded}, and the queue
  * is served again. The manager keeps the last {@link #RETAINED_ENDED_JOBS} ended jobs.
  * <p>
+ * Durability: every change of a job is recorded in a {@link JobJournal}, its child. A submission is acknowledged
+ * only once recorded. A manager that starts (on another coordinator node, after the last one was lost) first
+ * recovers the journal's table, stashing what it is asked meanwhile: queued jobs queue again, ended ones keep their
+ * results, and jobs that were running are resumed through {@link JobLauncher#resumeRunnerFor} from their latest
+ * {@link ResumePoint}. In local mode the journal keeps nothing ({@link JobJournal#inMemory()}).
+ * <p>
  * An {@link AbstractBehavior}: the manager's state is a table of jobs, a queue and slot counts, not a small FSM.
- * It registers itself with the receptionist under {@link #SERVICE_KEY}.
+ * It registers itself with the receptionist under {@link #SERVICE_KEY} once its table is recovered.
  */
 public final class JobManager extends AbstractBehavior<JobManager.Command>
 {
@@ -69,6 +77,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
      * How many ended jobs the manager remembers; older ones are forgotten first.
      */
     public static final int RETAINED_ENDED_JOBS = 1000;
+
+    /**
+     * How long a submission may wait for the journal to record it before it is refused.
+     */
+    public static final Duration RECORD_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final int STASH_CAPACITY = 10_000;
 
     /**
      * Every message the manager accepts.
@@ -254,7 +269,26 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
     {
     }
 
+    /**
+     * From a runner: its job reached a point it can resume from if this manager is lost.
+     *
+     * @param jobId the job.
+     * @param point the point.
+     */
+    public record ResumePointReached(String jobId, ResumePoint point) implements Command
+    {
+    }
+
     private record CancelTimeout(String jobId) implements Command
+    {
+    }
+
+    private record JournalRecovered(JobTable table) implements Command
+    {
+    }
+
+    private record SubmissionRecorded(Job job, ActorRef<SubmitResponse> replyTo, Throwable failure)
+        implements Command, NoSerializationVerificationNeeded
     {
     }
 
@@ -263,6 +297,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
     }
 
     private final TimerScheduler<Command> timers;
+    private final ActorRef<JobJournal.Command> journal;
     private final int workerSlots;
     private final JobLauncher launcher;
     private final Duration cancelGrace;
@@ -278,18 +313,62 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
     private JobManager(
         final ActorContext<Command> context,
         final TimerScheduler<Command> timers,
+        final ActorRef<JobJournal.Command> journal,
         final int workerSlots,
         final JobLauncher launcher,
         final Duration cancelGrace)
     {
         super(context);
         this.timers = timers;
+        this.journal = journal;
         this.workerSlots = workerSlots;
         this.launcher = launcher;
         this.cancelGrace = cancelGrace;
         this.idRandom = new SplittableRandom(System.nanoTime() ^ System.currentTimeMillis());
-        context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
-        context.getLog().info("job manager started with {} worker slots", workerSlots);
+    }
+
+    /**
+     * Rebuild the job table from the journal's, resume what was running, serve the queue, and only then register:
+     * a manager that answered before it knew its jobs would call them unknown.
+     */
+    private JobManager recover(final JobTable table)
+    {
+        sequence = table.sequence();
+        final List<Job> running = new ArrayList<>();
+        for (final JobRecord record : table.records())
+        {
+            final Job job = new Job(record.id(), record.spec(), record.submittedAt());
+            job.state = record.state();
+            job.startedAt = record.startedAt();
+            job.endedAt = record.endedAt();
+            job.result = record.result();
+            job.error = record.error();
+            job.cancelRequested = record.cancelRequested();
+            job.resumes = record.resumes();
+            job.resumePoint = record.resumePoint();
+            jobs.put(job.id, job);
+            if (job.state == JobStatus.State.QUEUED)
+            {
+                queue.add(job);
+            }
+            else if (job.state == JobStatus.State.RUNNING)
+            {
+                running.add(job);
+            }
+            else
+            {
+                endedJobs++;
+            }
+        }
+        for (final Job job : running)
+        {
+            resume(job);
+        }
+        startQueuedJobs();
+        getContext().getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, getContext().getSelf()));
+        getContext().getLog().info("job manager started with {} worker slots; recovered {} jobs ({} queued, {} " +
+            "resumed)", workerSlots, jobs.size(), queue.size(), running.size());
+        return this;
     }
 
     /**
@@ -315,6 +394,25 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
     public static Behavior<Command> create(
         final int workerSlots, final JobLauncher launcher, final Duration cancelGrace)
     {
+        return create(workerSlots, launcher, cancelGrace, JobJournal.inMemory());
+    }
+
+    /**
+     * Create a job manager that records its jobs in a journal, and recovers and resumes them from it when it starts.
+     *
+     * @param workerSlots worker slots shared by the running jobs, at least 1.
+     * @param launcher    how jobs are started and resumed.
+     * @param cancelGrace how long a cancelled runner may take to stop before the manager stops it.
+     * @param journal     the journal, spawned as the manager's child: {@link JobJournal#persistent(String)} or
+     *                    {@link JobJournal#inMemory()}.
+     * @return the behaviour.
+     */
+    public static Behavior<Command> create(
+        final int workerSlots,
+        final JobLauncher launcher,
+        final Duration cancelGrace,
+        final Behavior<JobJournal.Command> journal)
+    {
         if (workerSlots < 1)
         {
             throw new IllegalArgumentException("workerSlots=" + workerSlots + ", expected >= 1");
@@ -327,8 +425,32 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
         {
             throw new IllegalArgumentException("cancelGrace=" + cancelGrace + ", expected a positive duration");
         }
-        return Behaviors.setup((context) -> Behaviors.withTimers(
-            (timers) -> new JobManager(context, timers, workerSlots, launcher, cancelGrace)));
+        if (journal == null)
+        {
+            throw new IllegalArgumentException("journal=null, expected JobJournal.persistent(...) or inMemory()");
+        }
+        return Behaviors.setup((context) -> Behaviors.withStash(STASH_CAPACITY, (stash) -> Behaviors.withTimers(
+            (timers) ->
+            {
+                final ActorRef<JobJournal.Command> journalRef = context.spawn(journal, "journal");
+                journalRef.tell(new JobJournal.Recover(context.messageAdapter(
+                    JobJournal.Recovered.class, (recovered) -> new JournalRecovered(recovered.table()))));
+                return recovering(stash, new JobManager(context, timers, journalRef, workerSlots, launcher,
+                    cancelGrace));
+            })));
+    }
+
+    private static Behavior<Command> recovering(final StashBuffer<Command> stash, final JobManager manager)
+    {
+        return Behaviors.receive(Command.class)
+            .onMessage(JournalRecovered.class, (recovered) -> stash.unstashAll(manager.recover(recovered.table())))
+            .onAnyMessage((command) ->
+            {
+                // Asked before the table is known: answered once it is, in order.
+                stash.stash(command);
+                return Behaviors.same();
+            })
+            .build();
     }
 
     /**
@@ -347,6 +469,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
             .onMessage(JobProgress.class, this::onJobProgress)
             .onMessage(JobFinished.class, this::onJobFinished)
             .onMessage(JobFailed.class, this::onJobFailed)
+            .onMessage(ResumePointReached.class, this::onResumePointReached)
+            .onMessage(SubmissionRecorded.class, this::onSubmissionRecorded)
             .onMessage(CancelTimeout.class, this::onCancelTimeout)
             .onMessage(SubscriberTerminated.class, this::onSubscriberTerminated)
             .onSignal(Terminated.class, this::onRunnerTerminated)
@@ -378,12 +502,47 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
         }
 
         final Job job = new Job(newJobId(), spec, Instant.now());
+        final JobJournal.Submitted submitted = new JobJournal.Submitted(job.id, spec, job.submittedAt, sequence);
+        // Acknowledged only once recorded: an accepted job survives the loss of this node.
+        getContext().ask(JobJournal.Recorded.class, journal, RECORD_TIMEOUT,
+            (recordedTo) -> new JobJournal.Record(submitted, recordedTo),
+            (recorded, failure) -> new SubmissionRecorded(job, message.replyTo(), failure));
+        return this;
+    }
+
+    private Behavior<Command> onSubmissionRecorded(final SubmissionRecorded message)
+    {
+        final Job job = message.job();
+        if (message.failure() != null)
+        {
+            final String error = "job journal: the job was not recorded within " + RECORD_TIMEOUT + " (" +
+                message.failure().getMessage() + "); is the journal's database reachable? (parasol.jobs.journal)";
+            getContext().getLog().error("job {} refused: {}", job.id, error);
+            message.replyTo().tell(new Rejected(List.of(error)));
+            return this;
+        }
         jobs.put(job.id, job);
         queue.add(job);
         getContext().getLog().info("job {} accepted: {}", job.id, job.summary);
         message.replyTo().tell(new Accepted(job.id));
         startQueuedJobs();
         return this;
+    }
+
+    private Behavior<Command> onResumePointReached(final ResumePointReached message)
+    {
+        final Job job = jobs.get(message.jobId());
+        if (job != null && job.state == JobStatus.State.RUNNING && message.point() != null)
+        {
+            job.resumePoint = message.point();
+            record(new JobJournal.ResumePointReached(job.id, message.point()));
+        }
+        return this;
+    }
+
+    private void record(final JobJournal.Event event)
+    {
+        journal.tell(new JobJournal.Record(event, null));
     }
 
     private Behavior<Command> onGetJobStatus(final GetJobStatus message)
@@ -419,6 +578,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
         {
             queue.remove(job);
             job.cancelRequested = true;
+            record(new JobJournal.CancelRequested(job.id));
             end(job, JobStatus.State.CANCELLED);
             message.replyTo().tell(StatusReply.ack());
             startQueuedJobs();
@@ -428,6 +588,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
             if (!job.cancelRequested)
             {
                 job.cancelRequested = true;
+                record(new JobJournal.CancelRequested(job.id));
                 getContext().getLog().info("job {} cancel requested; telling its runner to stop", job.id);
                 job.runner.tell(JobRunnerCommand.Stop.INSTANCE);
                 timers.startSingleTimer(job.id, new CancelTimeout(job.id), cancelGrace);
@@ -587,9 +748,36 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
     {
         job.state = JobStatus.State.RUNNING;
         job.startedAt = Instant.now();
+        record(new JobJournal.Started(job.id, job.startedAt));
+        spawnRunner(job, null);
+    }
+
+    /**
+     * Go on with a job that was running when the last manager was lost: its runner died with it, its parts on the
+     * other nodes may live on. A new runner reclaims them and carries on from the job's resume point.
+     */
+    private void resume(final Job job)
+    {
+        job.resumes++;
+        record(new JobJournal.Resumed(job.id, Instant.now()));
+        getContext().getLog().warn("job {} was running when its coordinator was lost; resuming it (resume {}) " +
+            "from {}", job.id, job.resumes, job.resumePoint == null ? "the start: no resume point was recorded" :
+            "its resume point at clocks " + job.resumePoint.clocks());
+        spawnRunner(job, new JobResume(job.resumes, job.resumePoint));
+        if (job.runnerAlive && job.cancelRequested)
+        {
+            job.runner.tell(JobRunnerCommand.Stop.INSTANCE);
+            timers.startSingleTimer(job.id, new CancelTimeout(job.id), cancelGrace);
+        }
+    }
+
+    private void spawnRunner(final Job job, final JobResume resume)
+    {
         try
         {
-            final Behavior<JobRunnerCommand> behavior = launcher.runnerFor(job.id, job.spec, getContext().getSelf());
+            final Behavior<JobRunnerCommand> behavior = resume == null ?
+                launcher.runnerFor(job.id, job.spec, getContext().getSelf()) :
+                launcher.resumeRunnerFor(job.id, job.spec, getContext().getSelf(), resume);
             final ActorRef<JobRunnerCommand> runner = getContext().spawn(
                 behavior, runnerName(job.id), launcher.props(job.spec));
             getContext().watch(runner);
@@ -624,6 +812,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
                 getContext().stop(job.runner);
             }
         }
+        record(new JobJournal.Ended(job.id, state, job.endedAt, job.result, job.error));
         final JobStatus status = status(job);
         getContext().getLog().info("job {} ended {}{}", job.id, state, job.error != null ? ": " + job.error : "");
         final List<ActorRef<JobEvent>> subscribers = new ArrayList<>(job.subscribers);
@@ -712,6 +901,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
         private boolean cancelRequested;
         private ActorRef<JobRunnerCommand> runner;
         private boolean runnerAlive;
+        private int resumes;
+        private ResumePoint resumePoint;
 
         private Job(final String id, final JobSpec spec, final Instant submittedAt)
         {

@@ -101,6 +101,18 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     }
 
     /**
+     * Stop serving and write the final state to the shard's checkpoint, for a job that goes on elsewhere: a runner
+     * that took the job over after its coordinator was lost restarts the shard from it, so nothing the shard
+     * acknowledged is lost. Answered like {@link Stop}; the error says why no checkpoint was written.
+     *
+     * @param shard   the shard's index, named in the reply even by an entity that holds no shard.
+     * @param replyTo where the statistics go.
+     */
+    public record Suspend(int shard, ActorRef<Stopped> replyTo) implements Command, CborSerializable
+    {
+    }
+
+    /**
      * The shard listens.
      *
      * @param shard    the shard's index.
@@ -153,7 +165,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     {
     }
 
-    private record SnapshotReady(ShardSnapshot snapshot, Throwable error, ActorRef<Stopped> replyTo)
+    private record SnapshotReady(ShardSnapshot snapshot, Throwable error, ActorRef<Stopped> replyTo, boolean keep)
         implements Command
     {
     }
@@ -204,7 +216,8 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
             .onMessage(CheckpointTaken.class, this::onCheckpointTaken)
             .onMessage(GetStatistics.class, this::onGetStatistics)
             .onMessage(StatisticsReady.class, this::onStatisticsReady)
-            .onMessage(Stop.class, this::onStop)
+            .onMessage(Stop.class, (stop) -> stopWith(stop.replyTo(), false))
+            .onMessage(Suspend.class, (suspend) -> stopWith(suspend.replyTo(), true))
             .onMessage(SnapshotReady.class, this::onSnapshotReady)
             .onSignal(PostStop.class, (signal) -> onPostStop())
             .build();
@@ -385,11 +398,11 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         return this;
     }
 
-    private Behavior<Command> onStop(final Stop stop)
+    private Behavior<Command> stopWith(final ActorRef<Stopped> replyTo, final boolean keep)
     {
         if (agent == null)
         {
-            stop.replyTo().tell(new Stopped(setup.range().shard(), null, "the shard never connected"));
+            replyTo.tell(new Stopped(setup.range().shard(), null, "the shard never connected"));
             return Behaviors.stopped();
         }
         final CompletableFuture<ShardSnapshot> future = new CompletableFuture<>();
@@ -397,13 +410,17 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         {
             future.completeExceptionally(new IllegalStateException("the shard's command queue is full"));
         }
-        getContext().pipeToSelf(future, (snapshot, error) -> new SnapshotReady(snapshot, error, stop.replyTo()));
+        getContext().pipeToSelf(future, (snapshot, error) -> new SnapshotReady(snapshot, error, replyTo, keep));
         return this;
     }
 
     private Behavior<Command> onSnapshotReady(final SnapshotReady ready)
     {
         timers.cancelAll();
+        if (ready.keep())
+        {
+            return suspended(ready);
+        }
         if (setup.checkpoints() != null && ready.error() == null)
         {
             // Stopped in order, with the final state handed back: the checkpoint has served its purpose.
@@ -420,6 +437,34 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         ready.replyTo().tell(new Stopped(setup.range().shard(),
             ready.snapshot() == null ? null : withCheckpoints(ready.snapshot().statistics()),
             ready.error() == null ? null : String.valueOf(ready.error())));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> suspended(final SnapshotReady ready)
+    {
+        String error = ready.error() == null ? null : "no final snapshot: " + ready.error();
+        if (error == null && setup.checkpoints() == null)
+        {
+            error = "the shard has no checkpoint file";
+        }
+        if (error == null)
+        {
+            try
+            {
+                ShardCheckpointFile.write(setup.checkpoints().file(), ready.snapshot());
+                checkpointsWritten++;
+                checkpointVersion = ready.snapshot().version();
+                getContext().getLog().info("shard {} of {} suspended at version {}, written to {}",
+                    setup.range().shard(), setup.jobId(), checkpointVersion, setup.checkpoints().file());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                checkpointFailures++;
+                error = "could not write the final checkpoint " + setup.checkpoints().file() + ": " + ex;
+            }
+        }
+        ready.replyTo().tell(new Stopped(setup.range().shard(),
+            ready.snapshot() == null ? null : withCheckpoints(ready.snapshot().statistics()), error));
         return Behaviors.stopped();
     }
 

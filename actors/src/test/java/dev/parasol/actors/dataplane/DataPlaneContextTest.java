@@ -95,6 +95,51 @@ class DataPlaneContextTest
     }
 
     @Test
+    void shouldRefuseAdvertisedAddressWhenDataPortIsEphemeral()
+    {
+        final String message = failure(context().dataPort(0).advertisedHost("127.0.0.1").advertisedPort(27756));
+
+        assertTrue(message.startsWith("advertisedHost=127.0.0.1:"), message);
+        assertTrue(message.contains("fixed dataPort"), message);
+    }
+
+    @Test
+    void shouldRefuseAdvertisedPortWhenOutOfRangeOrWithoutHost() throws Exception
+    {
+        final int port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            port = probe.getLocalPort();
+        }
+
+        final String noPort = failure(context().dataPort(port).advertisedHost("10.0.0.1"));
+        final String noHost = failure(context().dataPort(port).advertisedPort(40_000));
+
+        assertTrue(noPort.startsWith("advertisedPort=0:"), noPort);
+        assertTrue(noHost.startsWith("advertisedPort=40000: set without an advertisedHost"), noHost);
+    }
+
+    @Test
+    void shouldAdvertiseOtherAddressOnlyForSubscriptionsOnTheDataPort()
+    {
+        final DataPlaneContext ctx = context().bindHost("127.0.0.1").dataPort(27751)
+            .advertisedHost("10.214.0.1").advertisedPort(27756);
+
+        assertEquals(new Endpoint("10.214.0.1", 27756, 1001), ctx.advertisedEndpoint(27751, 1001));
+        assertEquals(new Endpoint("10.214.0.1", 27756, 1002), ctx.advertisedEndpoint(27751, 1002));
+        // A subscription on a channel of its own (another port) is reached directly.
+        assertEquals(new Endpoint("127.0.0.1", 40_001, 7), ctx.advertisedEndpoint(40_001, 7));
+    }
+
+    @Test
+    void shouldAdvertiseTheBoundAddressWhenNoOtherIsSet()
+    {
+        final DataPlaneContext ctx = context().bindHost("127.0.0.1").dataPort(27751);
+
+        assertEquals(new Endpoint("127.0.0.1", 27751, 3), ctx.advertisedEndpoint(27751, 3));
+    }
+
+    @Test
     void shouldRejectTermLengthWhenNotPowerOfTwo()
     {
         final String message = failure(context().termLength(100_000));

@@ -234,6 +234,36 @@ class DataPlaneTest
     }
 
     @Test
+    void shouldAdvertiseOtherAddressButBindDataPortWhenAdvertisedAddressIsSet() throws Exception
+    {
+        final int port;
+        final int relayPort;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            DatagramSocket relayProbe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            port = probe.getLocalPort();
+            relayPort = relayProbe.getLocalPort();
+        }
+        final DataPlane dataPlane = launch(smallContext().dataPort(port)
+            .advertisedHost("127.0.0.2").advertisedPort(relayPort));
+        final Subscription subscription = dataPlane.addSubscription(9);
+
+        final Endpoint endpoint = dataPlane.resolveEndpoint(subscription, WAIT);
+
+        assertEquals(new Endpoint("127.0.0.2", relayPort, 9), endpoint);
+        assertTrue(subscription.channel().contains("endpoint=127.0.0.1:" + port), subscription.channel());
+        // Sent to the bound address directly, a message still arrives: the subscription is bound to data-bind.
+        final MessageSender sender = dataPlane.newSender(
+            dataPlane.addExclusivePublication(new Endpoint("127.0.0.1", port, 9)),
+            TrainingCounters.standalone("job=advertised"), MessageSender.Traffic.REQUEST);
+        final Collector collector = new Collector();
+        final MessageReceiver receiver = new MessageReceiver(subscription, collector, 16, 1024);
+        assertTrue(sender.awaitConnected(WAIT));
+        assertTrue(sender.send(randomMessage(64, 9), 0, 64) > 0);
+        await(() -> collector.messages.size() == 1, receiver::poll);
+    }
+
+    @Test
     void shouldUseExternalDriverAndLeaveItsDirectoryWhenClosed(@TempDir final Path tempDir)
     {
         final String directory = tempDir.resolve("external-aeron").toString();

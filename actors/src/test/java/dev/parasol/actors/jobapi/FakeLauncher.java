@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FakeLauncher implements JobLauncher
 {
-    record Started(String jobId, JobSpec spec, ActorRef<JobRunnerCommand> runner)
+    record Started(String jobId, JobSpec spec, ActorRef<JobRunnerCommand> runner, JobResume resume)
     {
     }
 
@@ -67,13 +67,26 @@ final class FakeLauncher implements JobLauncher
     public Behavior<JobRunnerCommand> runnerFor(
         final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager)
     {
+        return runner(jobId, spec, manager, null);
+    }
+
+    @Override
+    public Behavior<JobRunnerCommand> resumeRunnerFor(
+        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager, final JobResume resume)
+    {
+        return runner(jobId, spec, manager, resume);
+    }
+
+    private Behavior<JobRunnerCommand> runner(
+        final String jobId, final JobSpec spec, final ActorRef<JobManager.Command> manager, final JobResume resume)
+    {
         if (throwOnLaunch.getAndSet(false))
         {
             throw new IllegalStateException("no data directory");
         }
         return Behaviors.setup((context) ->
         {
-            started.tell(new Started(jobId, spec, context.getSelf()));
+            started.tell(new Started(jobId, spec, context.getSelf(), resume));
             return new FakeRunner(context, jobId, manager, honourStop);
         });
     }

@@ -44,9 +44,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -158,6 +160,62 @@ class PsShardTest
         assertFalse(Files.exists(checkpoint), "a shard stopped in order deletes its checkpoint");
         toShard.close();
         workerReplies.close();
+    }
+
+    @Test
+    void shouldWriteItsFinalStateToItsCheckpointAndRestartFromItWhenSuspended(@TempDir final Path directory)
+    {
+        final Path checkpoint = ShardCheckpointFile.path(directory, 1);
+        final KeyRange range = Workload.W1.create(1).layout().split(2)[1];
+        final TrainingCounters counters = dataPlane.newTrainingCounters("suspend");
+        // No periodic checkpoint within the test: whatever the file holds, the suspend wrote.
+        final CheckpointPlan plan = new CheckpointPlan(checkpoint, Duration.ofHours(1), null);
+        final TestProbe<PsShard.Ready> ready = testKit.createTestProbe();
+        final ActorRef<PsShard.Command> shard = testKit.spawn(PsShard.create(setup(range, counters, 81, plan, ready)));
+        final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
+        final Subscription workerReplies = dataPlane.addSubscription(82);
+        final Endpoint workerEndpoint = dataPlane.resolveEndpoint(workerReplies, Duration.ofSeconds(5));
+        final TestProbe<PsShard.Connected> connected = testKit.createTestProbe();
+        shard.tell(new PsShard.Connect(List.of(workerEndpoint, workerEndpoint), connected.getRef()));
+        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1));
+        final ExclusivePublication toShard = dataPlane.addExclusivePublication(listening.endpoint());
+        final MessageSender sender = dataPlane.newSender(toShard, counters, MessageSender.Traffic.GRADIENT);
+        sender.awaitConnected(Duration.ofSeconds(5));
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+        final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
+            .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
+            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
+        final int length = SparseEncoder.encode(
+            buffer, 0, header, Encoding.SPARSE_F32, new int[] {3}, new float[] {2.0f}, 1);
+        assertEquals(true, sender.send(buffer, 0, length) > 0);
+        awaitStatistics(shard, (s) -> s.applied() >= 1);
+
+        final TestProbe<PsShard.Stopped> stopped = testKit.createTestProbe();
+        shard.tell(new PsShard.Suspend(1, stopped.getRef()));
+        final PsShard.Stopped last = stopped.receiveMessage(Duration.ofSeconds(10));
+        toShard.close();
+        workerReplies.close();
+
+        assertNull(last.error(), last.toString());
+        assertEquals(1, last.statistics().applied());
+        assertEquals(1, last.statistics().checkpointVersion());
+        final ShardSnapshot written = assertDoesNotThrow(() -> ShardCheckpointFile.read(checkpoint));
+        assertEquals(1, written.version(), "the acknowledged push is in the checkpoint");
+        assertEquals(1, written.lastAppliedSequences()[0]);
+        // The next life starts where this one stopped.
+        final TestProbe<PsShard.Ready> restored = testKit.createTestProbe();
+        final ActorRef<PsShard.Command> next = testKit.spawn(PsShard.create(setup(range, counters, 83,
+            new CheckpointPlan(checkpoint, Duration.ofHours(1), written), restored)));
+        assertEquals(1, restored.receiveMessage(Duration.ofSeconds(10)).version());
+        next.tell(new PsShard.Stop(testKit.<PsShard.Stopped>createTestProbe().getRef()));
+    }
+
+    private static PsShardSetup setup(final KeyRange range, final TrainingCounters counters, final int streamId,
+        final CheckpointPlan plan, final TestProbe<PsShard.Ready> ready)
+    {
+        return new PsShardSetup("job", JOB, range, Workload.W1, 5L,
+            OptimiserConfig.of(OptimiserConfig.Kind.SGD, 0.5f), StalenessPolicy.CONSTANT, 1, dataPlane, counters,
+            counters, runner, streamId, KEY, plan, ready.getRef());
     }
 
     private static ShardStatistics awaitStatistics(
