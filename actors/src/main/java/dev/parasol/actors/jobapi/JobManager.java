@@ -518,6 +518,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
             final String error = "job journal: the job was not recorded within " + RECORD_TIMEOUT + " (" +
                 message.failure().getMessage() + "); is the journal's database reachable? (parasol.jobs.journal)";
             getContext().getLog().error("job {} refused: {}", job.id, error);
+            // The write may still land late: mark the job ended, so that a manager recovering it never runs it.
+            record(new JobJournal.Ended(job.id, JobStatus.State.FAILED, Instant.now(), null, error));
             message.replyTo().tell(new Rejected(List.of(error)));
             return this;
         }

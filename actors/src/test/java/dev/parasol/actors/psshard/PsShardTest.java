@@ -89,22 +89,13 @@ class PsShardTest
         final KeyRange range = Workload.W1.create(1).layout().split(2)[1];
         final TrainingCounters counters = dataPlane.newTrainingCounters("test");
         final TestProbe<PsShard.Ready> ready = testKit.createTestProbe();
-        final ActorRef<PsShard.Command> shard = testKit.spawn(PsShard.create(new PsShardSetup("job", JOB, range,
-            Workload.W1, 5L, OptimiserConfig.of(OptimiserConfig.Kind.SGD, 0.5f), StalenessPolicy.CONSTANT, 1,
-            dataPlane, counters, counters, runner, 77, KEY,
-            new CheckpointPlan(checkpoint, Duration.ofMillis(100), null), ready.getRef())));
-        final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
-        assertEquals(1, listening.shard());
-
-        final Subscription workerReplies = dataPlane.addSubscription(78);
-        final Endpoint workerEndpoint = dataPlane.resolveEndpoint(workerReplies, Duration.ofSeconds(5));
-        final TestProbe<PsShard.Connected> connected = testKit.createTestProbe();
-        shard.tell(new PsShard.Connect(List.of(workerEndpoint, workerEndpoint), connected.getRef()));
-        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1));
-
-        final ExclusivePublication toShard = dataPlane.addExclusivePublication(listening.endpoint());
-        final MessageSender sender = dataPlane.newSender(toShard, counters, MessageSender.Traffic.GRADIENT);
-        sender.awaitConnected(Duration.ofSeconds(5));
+        final ConnectedShard connectedShard = startConnected(range, counters, 77,
+            new CheckpointPlan(checkpoint, Duration.ofMillis(100), null), ready);
+        final ActorRef<PsShard.Command> shard = connectedShard.shard();
+        assertEquals(1, connectedShard.listening().shard());
+        final Subscription workerReplies = connectedShard.workerReplies();
+        final ExclusivePublication toShard = connectedShard.toShard();
+        final MessageSender sender = connectedShard.sender();
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
         final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
             .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
@@ -170,17 +161,9 @@ class PsShardTest
         final TrainingCounters counters = dataPlane.newTrainingCounters("suspend");
         // No periodic checkpoint within the test: whatever the file holds, the suspend wrote.
         final CheckpointPlan plan = new CheckpointPlan(checkpoint, Duration.ofHours(1), null);
-        final TestProbe<PsShard.Ready> ready = testKit.createTestProbe();
-        final ActorRef<PsShard.Command> shard = testKit.spawn(PsShard.create(setup(range, counters, 81, plan, ready)));
-        final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
-        final Subscription workerReplies = dataPlane.addSubscription(82);
-        final Endpoint workerEndpoint = dataPlane.resolveEndpoint(workerReplies, Duration.ofSeconds(5));
-        final TestProbe<PsShard.Connected> connected = testKit.createTestProbe();
-        shard.tell(new PsShard.Connect(List.of(workerEndpoint, workerEndpoint), connected.getRef()));
-        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1));
-        final ExclusivePublication toShard = dataPlane.addExclusivePublication(listening.endpoint());
-        final MessageSender sender = dataPlane.newSender(toShard, counters, MessageSender.Traffic.GRADIENT);
-        sender.awaitConnected(Duration.ofSeconds(5));
+        final ConnectedShard connectedShard = startConnected(range, counters, 81, plan, testKit.createTestProbe());
+        final ActorRef<PsShard.Command> shard = connectedShard.shard();
+        final MessageSender sender = connectedShard.sender();
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
         final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
             .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
@@ -193,8 +176,8 @@ class PsShardTest
         final TestProbe<PsShard.Stopped> stopped = testKit.createTestProbe();
         shard.tell(new PsShard.Suspend(1, stopped.getRef()));
         final PsShard.Stopped last = stopped.receiveMessage(Duration.ofSeconds(10));
-        toShard.close();
-        workerReplies.close();
+        connectedShard.toShard().close();
+        connectedShard.workerReplies().close();
 
         assertNull(last.error(), last.toString());
         assertEquals(1, last.statistics().applied());
@@ -208,6 +191,31 @@ class PsShardTest
             new CheckpointPlan(checkpoint, Duration.ofHours(1), written), restored)));
         assertEquals(1, restored.receiveMessage(Duration.ofSeconds(10)).version());
         next.tell(new PsShard.Stop(testKit.<PsShard.Stopped>createTestProbe().getRef()));
+    }
+
+    private record ConnectedShard(ActorRef<PsShard.Command> shard, PsShard.Ready listening,
+        Subscription workerReplies, ExclusivePublication toShard, MessageSender sender)
+    {
+    }
+
+    /**
+     * Start a shard of W1 (range 1 of 2) and connect it to a worker subscription here, as both of its slots.
+     */
+    private static ConnectedShard startConnected(final KeyRange range, final TrainingCounters counters,
+        final int streamId, final CheckpointPlan plan, final TestProbe<PsShard.Ready> ready)
+    {
+        final ActorRef<PsShard.Command> shard =
+            testKit.spawn(PsShard.create(setup(range, counters, streamId, plan, ready)));
+        final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
+        final Subscription workerReplies = dataPlane.addSubscription(streamId + 1);
+        final Endpoint workerEndpoint = dataPlane.resolveEndpoint(workerReplies, Duration.ofSeconds(5));
+        final TestProbe<PsShard.Connected> connected = testKit.createTestProbe();
+        shard.tell(new PsShard.Connect(List.of(workerEndpoint, workerEndpoint), connected.getRef()));
+        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1));
+        final ExclusivePublication toShard = dataPlane.addExclusivePublication(listening.endpoint());
+        final MessageSender sender = dataPlane.newSender(toShard, counters, MessageSender.Traffic.GRADIENT);
+        sender.awaitConnected(Duration.ofSeconds(5));
+        return new ConnectedShard(shard, listening, workerReplies, toShard, sender);
     }
 
     private static PsShardSetup setup(final KeyRange range, final TrainingCounters counters, final int streamId,
