@@ -51,12 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * one push in flight, and the compressed holder a resend reads stays untouched until then.
  * <p>
  * A send that Aeron does not accept is retried on the next cycle, never dropped. A reply that does not come within
- * the retransmission timeout makes the worker send every unanswered message again with its sequence and content, a
- * push before a request to the same shard: requests are idempotent, and shards apply a push sequence at most once,
- * so a resend is always safe. The timeout follows the measured round trips ({@link RetransmissionTimer}, between
- * {@link #MIN_RESEND_INTERVAL_NS} and the configured resend interval), so that a lost last datagram, which Aeron
- * alone would notice only at its next heartbeat, is repeated after a few round trips. A stop takes effect once no
- * push is unacknowledged and no step is being computed.
+ * the resend interval makes the worker send every unanswered message again with its sequence and content, a push
+ * before a request to the same shard: requests are idempotent, and shards apply a push sequence at most once, so a
+ * resend is always safe. A stop takes effect once no push is unacknowledged and no step is being computed.
  * <p>
  * Time spent waiting is charged to one cause at a time: the acknowledgements while a push is unacknowledged, else
  * the permit while it is missing, else the parameters.
@@ -64,12 +61,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WorkerAgent implements Agent
 {
     private static final int FRAGMENT_LIMIT = 16;
-
-    /**
-     * The shortest wait before an unanswered message is repeated: above a busy host's scheduling jitter, far below
-     * Aeron's 100 ms heartbeat that would otherwise reveal a lost last datagram.
-     */
-    static final long MIN_RESEND_INTERVAL_NS = 5_000_000L;
     private static final int WAIT_NONE = 0;
     private static final int WAIT_PERMIT = 1;
     private static final int WAIT_PARAMETERS = 2;
@@ -121,11 +112,6 @@ final class WorkerAgent implements Agent
     private int waitKind = WAIT_NONE;
     private long waitStartNs;
     private long lastSendNs;
-    private final RetransmissionTimer retransmission;
-    private final long[] pushSentNs;
-    private final long[] requestSentNs;
-    private final boolean[] pushRepeated;
-    private final boolean[] requestRepeated;
 
     WorkerAgent(
         final String roleName,
@@ -173,14 +159,8 @@ final class WorkerAgent implements Agent
         this.telemetry = telemetry;
         this.warmupSteps = warmupSteps;
         this.resendIntervalNs = resendIntervalNs;
-        this.retransmission = new RetransmissionTimer(
-            Math.min(MIN_RESEND_INTERVAL_NS, Math.max(1, resendIntervalNs)), Math.max(1, resendIntervalNs));
         this.nanoClock = nanoClock;
         final int shards = pushLinks.length;
-        this.pushSentNs = new long[shards];
-        this.requestSentNs = new long[shards];
-        this.pushRepeated = new boolean[shards];
-        this.requestRepeated = new boolean[shards];
         this.sequences = new long[shards];
         this.pushSequences = new long[shards];
         this.pushBaseVersions = new long[shards];
@@ -410,8 +390,6 @@ final class WorkerAgent implements Agent
                 outboxCount--;
                 sent++;
                 telemetry.onPush(s, length, push.count(), push.density(), step.residualNorm(s), push.threshold());
-                pushRepeated[s] = pushIsResend[s];
-                pushSentNs[s] = nanoClock.nanoTime();
                 if (pushIsResend[s])
                 {
                     // Counted when it leaves, not when it is decided: pushes sent minus resends is then exactly the
@@ -433,8 +411,6 @@ final class WorkerAgent implements Agent
                 outboxCount--;
                 sent++;
                 telemetry.onRequest(length);
-                requestRepeated[s] = requestIsResend[s];
-                requestSentNs[s] = nanoClock.nanoTime();
                 if (requestIsResend[s])
                 {
                     requestIsResend[s] = false;
@@ -452,10 +428,9 @@ final class WorkerAgent implements Agent
     private int pollReplies()
     {
         final int fragments = replies.poll(replyHandler, FRAGMENT_LIMIT);
-        if (fragments == 0 && (acksPending > 0 || updatesPending > 0) && resendIntervalNs > 0 &&
-            nanoClock.nanoTime() - lastSendNs > retransmission.timeoutNs())
+        if (fragments == 0 && (acksPending > 0 || updatesPending > 0) &&
+            nanoClock.nanoTime() - lastSendNs > resendIntervalNs)
         {
-            retransmission.onRetransmit();
             // Resend what is unanswered with the same sequence: shards never apply a push sequence twice.
             for (int s = 0; s < pushLinks.length; s++)
             {
@@ -491,11 +466,6 @@ final class WorkerAgent implements Agent
         if (awaitingAck[shard] && sequence == pushSequences[shard])
         {
             awaitingAck[shard] = false;
-            if (!pushRepeated[shard])
-            {
-                // Karn's rule: the answer to a repeated message may answer either copy; only single sends measure.
-                retransmission.onRoundTrip(nanoClock.nanoTime() - pushSentNs[shard]);
-            }
             if (pushOutbox[shard])
             {
                 pushOutbox[shard] = false;
@@ -511,10 +481,6 @@ final class WorkerAgent implements Agent
         else if (awaitingUpdate[shard] && sequence == requestSequences[shard])
         {
             awaitingUpdate[shard] = false;
-            if (!requestRepeated[shard])
-            {
-                retransmission.onRoundTrip(nanoClock.nanoTime() - requestSentNs[shard]);
-            }
             if (requestOutbox[shard])
             {
                 requestOutbox[shard] = false;
