@@ -43,7 +43,6 @@ public final class DataPlane implements AutoCloseable
 
     private final Aeron aeron;
     private volatile boolean isClosed;
-    private volatile boolean isClientLost;
 
     private DataPlane(final DataPlaneContext ctx, final MediaDriver mediaDriver, final Aeron aeron)
     {
@@ -329,17 +328,6 @@ public final class DataPlane implements AutoCloseable
     }
 
     /**
-     * Did the Aeron client close on its own, not through {@link #close()}: a driver or client timeout (the process
-     * paused longer than {@code driver-timeout} or {@code client-liveness-timeout}, or the driver gone)?
-     *
-     * @return true once lost; publications then answer CLOSED and nothing more is sent from this node.
-     */
-    public boolean isClientLost()
-    {
-        return isClientLost;
-    }
-
-    /**
      * Called by the Aeron client's conductor as it closes, before it unmaps its memory (the client lingers
      * {@code closeLingerDurationNs} first, so that a part's thread that is sending sees CLOSED, not freed memory).
      */
@@ -347,7 +335,6 @@ public final class DataPlane implements AutoCloseable
     {
         if (plane != null && !plane.isClosed)
         {
-            plane.isClientLost = true;
             LOG.error("the Aeron client of this node's data plane closed on its own (a driver or client timeout: was " +
                 "the process paused longer than parasol.data-plane.driver-timeout, or did the media driver stop?); " +
                 "the node's parts can no longer send: restart the node");
