@@ -68,7 +68,10 @@ class CborSerializationTest
         "dev.parasol.actors.jobapi.JobManager$SubmissionRecorded",
         "the manager's own ask adapter: the job it carries is the manager's in-memory record, never sent",
         "dev.parasol.actors.host.NodeHost$WorkerStopReply",
-        "the host's own ask adapter, carrying the host's collection of replies to one StopJob");
+        "the host's own ask adapter, carrying the host's collection of replies to one StopJob",
+        "dev.parasol.actors.host.NodeHost$BackupHandedOver",
+        "the host's own ask adapter, carrying a backup copy's live ShardState to the shard that takes it over on " +
+        "the same node");
 
     private static ActorTestKit testKit;
     private static Serialization serialization;

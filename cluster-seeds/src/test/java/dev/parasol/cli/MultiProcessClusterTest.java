@@ -147,14 +147,16 @@ class MultiProcessClusterTest
         final String seed = "127.0.0.1:" + control[0];
         final String fastDowning = "-Dpekko.cluster.split-brain-resolver.stable-after=4s";
         final String checkpointEverySecond = "-Dparasol.shards.checkpoint-interval=1s";
+        // Without backup copies, so that the checkpoint is what the shard restarts from.
+        final String noCopies = "-Dparasol.shards.backup-copies=off";
 
         final Started coordinator = processes.startNode(
-            "node-1", "coordinator,ps", control[0], data[0], seed, fastDowning, checkpointEverySecond);
+            "node-1", "coordinator,ps", control[0], data[0], seed, fastDowning, checkpointEverySecond, noCopies);
         processes.awaitUp(coordinator);
         final Started victim = processes.startNode(
-            "node-2", "ps", control[1], data[1], seed, fastDowning, checkpointEverySecond);
+            "node-2", "ps", control[1], data[1], seed, fastDowning, checkpointEverySecond, noCopies);
         final Started workers = processes.startNode(
-            "node-3", "worker", control[2], data[2], seed, fastDowning, checkpointEverySecond);
+            "node-3", "worker", control[2], data[2], seed, fastDowning, checkpointEverySecond, noCopies);
         processes.awaitUp(victim);
         processes.awaitUp(workers);
 
@@ -173,6 +175,52 @@ class MultiProcessClusterTest
         assertEquals(survivor, json.get("placement").path("shard 0").asText(), json::toString);
         assertEquals(survivor, json.get("placement").path("shard 1").asText(), json::toString);
         assertTrue(json.get("checkpoints_written").asLong() > 0, json::toString);
+    }
+
+    @Test
+    void shouldContinueAShardFromItsBackupCopyLosingNothingAcknowledgedWhenItsNodeIsKilled() throws Exception
+    {
+        assumeTrue(Files.isRegularFile(DATA.resolve(FashionMnist.TRAIN_IMAGES + ".gz")),
+            "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist");
+        final int[] control = ClusterProcesses.freeTcpPorts(3);
+        final int[] data = ClusterProcesses.freeUdpPorts(3);
+        final String seed = "127.0.0.1:" + control[0];
+        final String fastDowning = "-Dpekko.cluster.split-brain-resolver.stable-after=4s";
+        // No checkpoints at all: only the copy can carry the lost shard's state.
+        final String noCheckpoints = "-Dparasol.shards.checkpoint-interval=0s";
+
+        final Started coordinator = processes.startNode(
+            "node-1", "coordinator,ps", control[0], data[0], seed, fastDowning, noCheckpoints);
+        processes.awaitUp(coordinator);
+        final Started victim = processes.startNode("node-2", "ps", control[1], data[1], seed, fastDowning,
+            noCheckpoints);
+        final Started workers = processes.startNode("node-3", "worker", control[2], data[2], seed, fastDowning,
+            noCheckpoints);
+        processes.awaitUp(victim);
+        processes.awaitUp(workers);
+
+        final Started client = submitW1(seed, "30", List.of(fastDowning));
+        processes.awaitLine(client, "] epoch ");
+        processes.kill(victim);
+
+        final JsonNode json = awaitReport(client);
+        assertEquals(2, json.get("backup_copies").asInt(), json::toString);
+        assertEquals(1, json.get("shard_promotions").asInt(), json::toString);
+        assertEquals(1, json.get("shard_restarts").asInt(), json::toString);
+        assertEquals(0, json.get("updates_rolled_back").asLong(), json::toString);
+        assertTrue(json.get("warnings").toString().contains("from its backup copy"), json::toString);
+        assertTrue(json.get("replication_bytes").asLong() > 0, json::toString);
+        // Both shards now live on the surviving ps node: one from its copy, one that lost its copy.
+        final String survivor = "127.0.0.1:" + control[0];
+        assertEquals(survivor, json.get("placement").path("shard 0").asText(), json::toString);
+        assertEquals(survivor, json.get("placement").path("shard 1").asText(), json::toString);
+        // Nothing acknowledged is lost and nothing is applied twice: every update the workers sent was applied or
+        // dropped as stale exactly once, counted by the shards that hold them now (the lost shard's own counts
+        // died with it; its copy's include everything it confirmed, and the workers resent the rest).
+        final long sent = json.get("updates_sent").asLong();
+        final long accounted = json.get("updates_applied").asLong() + json.get("updates_dropped_stale").asLong();
+        assertEquals(sent, accounted, json::toString);
+        assertTrue(sent > 0, json::toString);
     }
 
     /**

@@ -48,7 +48,13 @@ public final class MessageSender
          * Parameter requests, worker to shard.
          */
         REQUEST(TrainingCounterDescriptor.PARAMETER_REQUESTS_SENT,
-            TrainingCounterDescriptor.PARAMETER_REQUEST_BYTES_SENT);
+            TrainingCounterDescriptor.PARAMETER_REQUEST_BYTES_SENT),
+
+        /**
+         * A shard's backup traffic: pushes forwarded by a primary, confirmations sent back by its backup.
+         */
+        REPLICATION(TrainingCounterDescriptor.REPLICATION_MESSAGES_SENT,
+            TrainingCounterDescriptor.REPLICATION_BYTES_SENT);
 
         private final TrainingCounterDescriptor messages;
         private final TrainingCounterDescriptor bytes;

@@ -89,7 +89,17 @@ public enum TrainingCounterDescriptor
     /**
      * The largest staleness (shard version minus the push's base version) seen.
      */
-    STALENESS_MAX(15, "staleness max");
+    STALENESS_MAX(15, "staleness max"),
+
+    /**
+     * Messages a shard sent for its backup copy: pushes a primary forwarded, confirmations a backup sent back.
+     */
+    REPLICATION_MESSAGES_SENT(16, "replication messages sent"),
+
+    /**
+     * Bytes of the messages counted by {@link #REPLICATION_MESSAGES_SENT}.
+     */
+    REPLICATION_BYTES_SENT(17, "replication bytes sent");
 
     /**
      * Aeron type id of {@link #GRADIENTS_SENT}; type ids below 1000 are Aeron's own.

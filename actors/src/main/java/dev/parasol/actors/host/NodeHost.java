@@ -11,6 +11,7 @@ import dev.parasol.actors.psshard.PsShard;
 import dev.parasol.actors.psshard.PsShardSetup;
 import dev.parasol.actors.psshard.ShardCheckpointFile;
 import dev.parasol.actors.psshard.ShardSnapshot;
+import dev.parasol.actors.psshard.ShardState;
 import dev.parasol.actors.worker.Evaluator;
 import dev.parasol.actors.worker.Worker;
 import dev.parasol.actors.worker.WorkerSetup;
@@ -81,6 +82,10 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     private static final String CHECKPOINT_INTERVAL_SETTING = "parasol.shards.checkpoint-interval";
     private static final Duration STOP_JOB_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final String BACKUP_COPY_PART = "backup copy of shard ";
+
     /**
      * Messages a host accepts.
      */
@@ -96,12 +101,14 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
      * @param authKey   the job's key ({@link JobKey#toBytes()}), which signs every data-plane message.
      * @param spec      the job's spec.
      * @param shard     the shard's index.
-     * @param restore   whether it replaces a lost shard and starts from that shard's checkpoint.
+     * @param restore   whether it replaces a lost shard: it continues from this node's backup copy of the shard
+     *                  when there is one, else from the shard's checkpoint.
+     * @param backup    whether it is the shard's backup copy rather than the shard.
      * @param readyTo   told when the shard listens.
      * @param failedTo  told if it cannot start here.
      */
     public record HostShard(
-        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, boolean restore,
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, boolean restore, boolean backup,
         ActorRef<PsShard.Ready> readyTo, ActorRef<PlacementFailed> failedTo) implements Command
     {
     }
@@ -205,7 +212,12 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         }
     }
 
-    private record PartStopped(String jobId) implements Command
+    private record PartStopped(String jobId, ActorRef<?> part) implements Command
+    {
+    }
+
+    private record BackupHandedOver(HostShard host, PsShard.HandedOver handedOver, Throwable failure)
+        implements Command, NoSerializationVerificationNeeded
     {
     }
 
@@ -241,6 +253,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     private final Map<String, Integer> partsByJob = new HashMap<>();
     private final Map<String, List<ActorRef<Worker.Command>>> workersByJob = new HashMap<>();
     private final Map<String, List<ActorRef<Evaluator.Command>>> evaluatorsByJob = new HashMap<>();
+    private final Map<String, ActorRef<PsShard.Command>> backupCopies = new HashMap<>();
     private int liveParts;
     private ActorRef<Done> shutdownReplyTo;
 
@@ -277,6 +290,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     {
         return newReceiveBuilder()
             .onMessage(HostShard.class, this::onHostShard)
+            .onMessage(BackupHandedOver.class, this::onBackupHandedOver)
             .onMessage(HostWorker.class, this::onHostWorker)
             .onMessage(HostEvaluator.class, this::onHostEvaluator)
             .onMessage(StopJob.class, this::onStopJob)
@@ -288,7 +302,63 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
 
     private Behavior<Command> onHostShard(final HostShard host)
     {
-        final String part = "shard " + host.shard();
+        final ActorRef<PsShard.Command> copy =
+            host.restore() && !host.backup() ? backupCopies.remove(copyKey(host.jobId(), host.shard())) : null;
+        if (copy != null)
+        {
+            // Cluster Sharding placed the lost shard where its copy lives: continue from the copy's live state.
+            getContext().ask(PsShard.HandedOver.class, copy, HAND_OVER_TIMEOUT, PsShard.HandOver::new,
+                (handedOver, failure) -> new BackupHandedOver(host, handedOver, failure));
+            return this;
+        }
+        buildShard(host, null);
+        return this;
+    }
+
+    private Behavior<Command> onBackupHandedOver(final BackupHandedOver message)
+    {
+        final HostShard host = message.host();
+        final ShardState promoted = message.handedOver() == null ? null : message.handedOver().state();
+        if (promoted == null)
+        {
+            getContext().getLog().warn("shard {} of {}: its backup copy on this node cannot take over ({}); " +
+                "restoring it from its checkpoint", host.shard(), host.jobId(), message.failure() != null ?
+                message.failure().toString() : message.handedOver().error());
+        }
+        buildShard(host, promoted);
+        return this;
+    }
+
+    /**
+     * Get the shard whose backup copy a {@link PlacementFailed} is about.
+     *
+     * @param part the failed part's name.
+     * @return the shard's index, or -1 if the part is not a backup copy.
+     */
+    public static int backupCopyShard(final String part)
+    {
+        if (part == null || !part.startsWith(BACKUP_COPY_PART))
+        {
+            return -1;
+        }
+        try
+        {
+            return Integer.parseInt(part.substring(BACKUP_COPY_PART.length()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    private static String copyKey(final String jobId, final int shard)
+    {
+        return jobId + "/" + shard;
+    }
+
+    private void buildShard(final HostShard host, final ShardState promoted)
+    {
+        final String part = (host.backup() ? BACKUP_COPY_PART : "shard ") + host.shard();
         try
         {
             final JobSpec spec = host.spec();
@@ -304,18 +374,23 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             }
             final PsShardSetup setup = new PsShardSetup(host.jobId(), host.wireJobId(), range, spec.workload(),
                 spec.seed(), spec.optimiserConfig(), spec.staleness(), spec.workers(), node.dataPlane(),
-                counters(host.jobId(), "shard=" + host.shard()), counters(host.jobId(), "evaluation"),
-                node.shardRunner(), nextStreamId(), JobKey.fromBytes(host.authKey()),
-                checkpointPlan(host), host.readyTo());
+                counters(host.jobId(), "shard=" + host.shard() + (host.backup() ? " backup" : "")),
+                counters(host.jobId(), "evaluation"), node.shardRunner(), nextStreamId(),
+                JobKey.fromBytes(host.authKey()), host.backup() ? null : checkpointPlan(host, promoted != null),
+                host.backup(), promoted, host.readyTo());
             // A restarted shard may land where an earlier life of it still winds down: its name must differ.
-            spawn(host.jobId(), PsShard.create(setup),
-                host.jobId() + "-shard-" + host.shard() + (host.restore() ? "-restored-" + ++restoredShards : ""));
+            final ActorRef<PsShard.Command> shard = spawn(host.jobId(), PsShard.create(setup),
+                host.jobId() + "-shard-" + host.shard() + (host.backup() ? "-backup" : "") +
+                (host.restore() || host.backup() ? "-" + ++restoredShards : ""));
+            if (host.backup())
+            {
+                backupCopies.put(copyKey(host.jobId(), host.shard()), shard);
+            }
         }
         catch (final RuntimeException ex)
         {
             host.failedTo().tell(new PlacementFailed(part, describe(ex)));
         }
-        return this;
     }
 
     private Behavior<Command> onHostWorker(final HostWorker host)
@@ -363,12 +438,12 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         return this;
     }
 
-    private CheckpointPlan checkpointPlan(final HostShard host)
+    private CheckpointPlan checkpointPlan(final HostShard host, final boolean fromBackupCopy)
     {
         final Path file = ShardCheckpointFile.path(
             host.spec().checkpointDirFor(host.jobId()).resolve(SHARD_CHECKPOINT_DIRECTORY), host.shard());
         ShardSnapshot restoreFrom = null;
-        if (host.restore())
+        if (host.restore() && !fromBackupCopy)
         {
             try
             {
@@ -415,7 +490,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     private <T> ActorRef<T> spawn(final String jobId, final Behavior<T> behavior, final String name)
     {
         final ActorRef<T> child = getContext().spawn(behavior, name, DispatcherSelector.blocking());
-        getContext().watchWith(child, new PartStopped(jobId));
+        getContext().watchWith(child, new PartStopped(jobId, child));
         partsByJob.merge(jobId, 1, Integer::sum);
         liveParts++;
         return child;
@@ -495,6 +570,8 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     private Behavior<Command> onPartStopped(final PartStopped stopped)
     {
         liveParts--;
+        // A backup copy that stopped (its job ended, its primary was lost elsewhere) can no longer take over.
+        backupCopies.values().remove(stopped.part());
         final int left = partsByJob.merge(stopped.jobId(), -1, Integer::sum);
         if (left <= 0)
         {

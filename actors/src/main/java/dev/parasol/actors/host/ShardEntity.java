@@ -37,6 +37,11 @@ public final class ShardEntity
     public static final EntityTypeKey<PsShard.Command> TYPE_KEY =
         EntityTypeKey.create(PsShard.Command.class, "parasol-ps-shard");
 
+    /**
+     * What {@link #backupEntityId} appends to the shard's entity id.
+     */
+    public static final String BACKUP_SUFFIX = "/backup";
+
     private static final int STASH_CAPACITY = 64;
 
     /**
@@ -47,12 +52,13 @@ public final class ShardEntity
      * @param authKey   the job's key, which signs every data-plane message.
      * @param spec      the job's spec.
      * @param shard     the shard's index.
-     * @param restore   whether it replaces a lost shard, from that shard's checkpoint.
+     * @param restore   whether it replaces a lost shard, from its backup copy or its checkpoint.
+     * @param backup    whether this entity is the shard's backup copy ({@link #backupEntityId}).
      * @param readyTo   told when the shard listens.
      * @param failedTo  told if it cannot start here.
      */
     public record Start(
-        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, boolean restore,
+        String jobId, long wireJobId, byte[] authKey, JobSpec spec, int shard, boolean restore, boolean backup,
         ActorRef<PsShard.Ready> readyTo, ActorRef<NodeHost.PlacementFailed> failedTo)
         implements PsShard.Command, CborSerializable
     {
@@ -84,6 +90,34 @@ public final class ShardEntity
     public static String entityId(final String jobId, final int shard)
     {
         return jobId + "/shard-" + shard;
+    }
+
+    /**
+     * Get the entity id of the backup copy of a job's shard: the shard's id with {@value #BACKUP_SUFFIX}, which
+     * {@link ShardPlacementStrategy} places away from the shard, and next to which it places the shard again when
+     * the shard's node is lost.
+     *
+     * @param jobId the job.
+     * @param shard the shard's index.
+     * @return the id, unique in the cluster.
+     */
+    public static String backupEntityId(final String jobId, final int shard)
+    {
+        return entityId(jobId, shard) + BACKUP_SUFFIX;
+    }
+
+    /**
+     * Get a reference to the backup copy of a job's shard, valid from any node on which {@link #init} ran.
+     *
+     * @param system a cluster member.
+     * @param jobId  the job.
+     * @param shard  the shard's index.
+     * @return the reference.
+     */
+    public static EntityRef<PsShard.Command> backupRef(
+        final ActorSystem<?> system, final String jobId, final int shard)
+    {
+        return ClusterSharding.get(system).entityRefFor(TYPE_KEY, backupEntityId(jobId, shard));
     }
 
     /**
@@ -148,7 +182,7 @@ public final class ShardEntity
         return Behaviors.setup((context) ->
         {
             host.tell(new NodeHost.HostShard(start.jobId(), start.wireJobId(), start.authKey(), start.spec(),
-                start.shard(), start.restore(),
+                start.shard(), start.restore(), start.backup(),
                 context.messageAdapter(PsShard.Ready.class, Built::new),
                 context.messageAdapter(NodeHost.PlacementFailed.class, NotBuilt::new)));
             return Behaviors.receive(PsShard.Command.class)

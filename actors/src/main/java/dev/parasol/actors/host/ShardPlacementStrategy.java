@@ -22,6 +22,11 @@ import java.util.Set;
  * The count per node includes Cluster Sharding shards of jobs that have ended (they stay allocated, empty), so the
  * balance is over every shard a node has hosted since it joined, which spreads the load of a long-running cluster
  * well enough and keeps the strategy free of any state of its own.
+ * <p>
+ * Backup copies ({@link ShardEntity#backupEntityId}) go to the least loaded node that does not hold their shard,
+ * so one node's loss never takes both; with a single {@code ps} node there is no such node and the copy lands next
+ * to its shard, which the job runner notices and undoes. A shard allocated while its copy is allocated, which
+ * happens only when the shard's node was lost, goes to the copy's node, where it takes the copy's state over.
  */
 final class ShardPlacementStrategy extends ShardCoordinator.AbstractShardAllocationStrategy
 {
@@ -29,10 +34,22 @@ final class ShardPlacementStrategy extends ShardCoordinator.AbstractShardAllocat
     public Future<ActorRef> allocateShard(
         final ActorRef requester, final String shardId, final Map<ActorRef, IndexedSeq<String>> currentShardAllocations)
     {
+        final ActorRef copyNode = holderOf(shardId + ShardEntity.BACKUP_SUFFIX, currentShardAllocations);
+        if (copyNode != null)
+        {
+            return Futures.successful(copyNode);
+        }
+        final ActorRef avoid = shardId.endsWith(ShardEntity.BACKUP_SUFFIX) ? holderOf(
+            shardId.substring(0, shardId.length() - ShardEntity.BACKUP_SUFFIX.length()), currentShardAllocations) :
+            null;
         ActorRef best = null;
         int bestCount = Integer.MAX_VALUE;
         for (final Map.Entry<ActorRef, IndexedSeq<String>> entry : currentShardAllocations.entrySet())
         {
+            if (entry.getKey().equals(avoid) && currentShardAllocations.size() > 1)
+            {
+                continue;
+            }
             final int count = entry.getValue().size();
             if (best == null || count < bestCount || count == bestCount &&
                 entry.getKey().path().address().toString().compareTo(best.path().address().toString()) < 0)
@@ -42,6 +59,19 @@ final class ShardPlacementStrategy extends ShardCoordinator.AbstractShardAllocat
             }
         }
         return Futures.successful(best != null ? best : requester);
+    }
+
+    private static ActorRef holderOf(
+        final String shardId, final Map<ActorRef, IndexedSeq<String>> currentShardAllocations)
+    {
+        for (final Map.Entry<ActorRef, IndexedSeq<String>> entry : currentShardAllocations.entrySet())
+        {
+            if (entry.getValue().contains(shardId))
+            {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     @Override

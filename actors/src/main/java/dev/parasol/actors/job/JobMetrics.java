@@ -60,6 +60,14 @@ final class JobMetrics
      */
     private final List<ShardStatistics> lostShardLives = new ArrayList<>();
     private final List<ShardStatistics> earlierRunShards = new ArrayList<>();
+    /**
+     * The last statistics of a lost shard while it restarts: added to the totals if it restarts from its checkpoint,
+     * dropped if its backup copy takes over, whose counters already count everything the lost shard took.
+     */
+    private final ShardStatistics[] restartingLives;
+    private int shardRestartCount;
+    private int shardPromotions;
+    private int backupCopies;
     private int coordinatorFailovers;
     private long updatesRolledBack;
     private final Map<Long, Long> retiredPushes = new HashMap<>();
@@ -91,6 +99,7 @@ final class JobMetrics
         this.ranges = ranges.clone();
         this.blas = blas;
         this.shardStatistics = new ShardStatistics[ranges.length];
+        this.restartingLives = new ShardStatistics[ranges.length];
     }
 
     void onWorkerTelemetry(final int workerId, final WorkerTelemetry.Snapshot telemetry)
@@ -168,15 +177,48 @@ final class JobMetrics
     }
 
     /**
-     * A shard was lost: keep its last statistics in the totals, and count what its restart rolled back.
+     * A shard was lost: its last statistics wait for its restart to say whether they count.
      */
     void onShardLost(final int shard)
     {
         if (shardStatistics[shard] != null)
         {
-            lostShardLives.add(shardStatistics[shard]);
+            restartingLives[shard] = shardStatistics[shard];
             shardStatistics[shard] = null;
         }
+    }
+
+    /**
+     * The lost shard restarted from its checkpoint: its new life counts from zero, so the lost life's last
+     * statistics stay in the totals.
+     */
+    void onShardRestoredFromCheckpoint(final int shard)
+    {
+        if (restartingLives[shard] != null)
+        {
+            lostShardLives.add(restartingLives[shard]);
+            restartingLives[shard] = null;
+        }
+        shardRestartCount++;
+    }
+
+    /**
+     * The lost shard continues from its backup copy, whose counters include every push the lost life took and
+     * acknowledged: the lost life's statistics would count them twice.
+     */
+    void onShardPromoted(final int shard)
+    {
+        restartingLives[shard] = null;
+        shardRestartCount++;
+        shardPromotions++;
+    }
+
+    /**
+     * The job trains with this many shards backed up by a copy on another node.
+     */
+    void onBackupCopies(final int copies)
+    {
+        backupCopies = copies;
     }
 
     /**
@@ -387,6 +429,10 @@ final class JobMetrics
         {
             total += field.applyAsLong(statistics);
         }
+        for (final ShardStatistics statistics : restartingLives)
+        {
+            total += statistics == null ? 0 : field.applyAsLong(statistics);
+        }
         for (final ShardStatistics statistics : shardStatistics)
         {
             total += statistics == null ? 0 : field.applyAsLong(statistics);
@@ -481,7 +527,11 @@ final class JobMetrics
         fields.put("updates_dropped_stale", sum(ShardStatistics::droppedStale));
         fields.put("updates_duplicate", sum(ShardStatistics::duplicates));
         fields.put("updates_rolled_back", updatesRolledBack);
-        fields.put("shard_restarts", lostShardLives.size());
+        fields.put("shard_restarts", shardRestartCount);
+        fields.put("backup_copies", backupCopies);
+        fields.put("shard_promotions", shardPromotions);
+        fields.put("backup_detaches", sum(ShardStatistics::backupDetaches));
+        fields.put("replication_bytes", sum(ShardStatistics::replicationBytes));
         fields.put("coordinator_failovers", coordinatorFailovers);
         fields.put("checkpoints_written", sum(ShardStatistics::checkpoints));
         fields.put("checkpoint_failures", sum(ShardStatistics::checkpointFailures));

@@ -65,6 +65,16 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 {
     private static final Duration TICK_INTERVAL = Duration.ofSeconds(1);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * How long training waits for the shards' backup copies before it starts without those not yet attached.
+     */
+    private static final Duration BACKUP_TIMEOUT = Duration.ofSeconds(20);
+
+    /**
+     * Whether each shard gets a backup copy on another ps node (see {@link ShardBackups}).
+     */
+    static final String BACKUP_COPIES_SETTING = "parasol.shards.backup-copies";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final long PROGRESS_EVERY_STEPS = 50;
     static final int REPLACEMENTS_PER_SLOT = 3;
@@ -105,7 +115,20 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         INSTANCE
     }
 
+    private enum BackupTimeout implements JobRunnerCommand
+    {
+        INSTANCE
+    }
+
     private record ShardConnected(PsShard.Connected connected) implements JobRunnerCommand
+    {
+    }
+
+    private record BackupAttached(PsShard.BackupAttached attached) implements JobRunnerCommand
+    {
+    }
+
+    private record BackupLost(int shard, ActorRef<PsShard.Command> copy) implements JobRunnerCommand
     {
     }
 
@@ -221,6 +244,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private final boolean[] workerStopped;
     private final SlotReplacements replacements;
     private final ShardRestarts shardRestarts;
+    private final ShardBackups backups;
+    private final boolean backupsWanted;
+    private final List<String> startWarnings = new ArrayList<>();
     private final long[] lastShardVersion;
     private Scheduler.Statistics lastSchedulerStatistics;
     private JobMetrics metrics;
@@ -267,6 +293,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.workerSeeds = new long[spec.workers()];
         this.workerStopped = new boolean[spec.workers()];
         this.shardRestarts = new ShardRestarts(ranges.length, RESTARTS_PER_SHARD * ranges.length);
+        this.backups = new ShardBackups(ranges.length);
+        this.backupsWanted = context.getSystem().settings().config().getBoolean(BACKUP_COPIES_SETTING);
         this.lastShardVersion = new long[ranges.length];
         this.replacements = new SlotReplacements(
             spec.workers() + 1, REPLACEMENTS_PER_SLOT * (spec.workers() + 1), firstIncarnation);
@@ -306,6 +334,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             .onMessage(WorkerReady.class, this::onWorkerReady)
             .onMessage(EvaluatorReady.class, this::onEvaluatorReady)
             .onMessage(ShardConnected.class, this::onShardConnected)
+            .onMessage(BackupAttached.class, this::onBackupAttached)
+            .onMessage(BackupLost.class, this::onBackupLost)
+            .onMessage(BackupTimeout.class, (timeout) -> onBackupTimeout())
             .onMessage(PlacementFailed.class, this::onPlacementFailed)
             .onMessage(FromScheduler.class, this::onFromScheduler)
             .onMessage(EvaluationDone.class, this::onEvaluationDone)
@@ -403,6 +434,9 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             final EntityRef<PsShard.Command> shard = ShardEntity.ref(getContext().getSystem(), jobId, range.shard());
             shards[range.shard()] = shard;
             shard.tell(new PsShard.Suspend(range.shard(), stoppedTo));
+            // The lost run's copies, if any: the shards restart from their checkpoints, without copies.
+            ShardEntity.backupRef(getContext().getSystem(), jobId, range.shard())
+                .tell(new PsShard.Stop(getContext().getSystem().ignoreRef()));
         }
         pending = ranges.length;
     }
@@ -475,7 +509,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             // Cluster Sharding picks the ps node; the entity keeps the address of the shard wherever it lives.
             final EntityRef<PsShard.Command> shard = ShardEntity.ref(getContext().getSystem(), jobId, range.shard());
             shard.tell(new ShardEntity.Start(
-                jobId, wireJobId, authKey, spec, range.shard(), restoreShards, readyTo, placementFailures()));
+                jobId, wireJobId, authKey, spec, range.shard(), restoreShards, false, readyTo, placementFailures()));
             shards[range.shard()] = shard;
         }
         pending = ranges.length;
@@ -488,6 +522,10 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onShardReady(final ShardReady message)
     {
+        if (message.ready().isCopy())
+        {
+            return onCopyReady(message.ready());
+        }
         if (shardRestarts.isRestarting(message.ready().shard()))
         {
             return onShardRestarted(message.ready());
@@ -495,11 +533,153 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         final PsShard.Ready ready = message.ready();
         shardEndpoints[ready.shard()] = ready.endpoint();
         watchShard(ready.shardRef(), ready.shard());
+        if (backupsWanted && !restoreShards)
+        {
+            // A copy starts with the shard's initial state, so only a new shard gets one (not one that restarts
+            // from a checkpoint after a take-over); Cluster Sharding places it away from the shard.
+            backups.starting(ready.shard());
+            ShardEntity.backupRef(getContext().getSystem(), jobId, ready.shard()).tell(new ShardEntity.Start(
+                jobId, wireJobId, authKey, spec, ready.shard(), false, true,
+                getContext().messageAdapter(PsShard.Ready.class, ShardReady::new), placementFailures()));
+        }
         if (--pending == 0)
         {
+            if (!backups.settled())
+            {
+                timers.startSingleTimer(BackupTimeout.INSTANCE, BACKUP_TIMEOUT);
+            }
             startWorkers();
         }
         return next();
+    }
+
+    private Behavior<JobRunnerCommand> onCopyReady(final PsShard.Ready ready)
+    {
+        final int shard = ready.shard();
+        if (backups.stage(shard) != ShardBackups.Stage.STARTING)
+        {
+            ready.shardRef().tell(new PsShard.Stop(getContext().getSystem().ignoreRef()));
+            return next();
+        }
+        final String copyNode = nodeOf(ready.shardRef());
+        if (copyNode.equals(placement.get("shard " + shard)))
+        {
+            backups.none(shard);
+            ready.shardRef().tell(new PsShard.Stop(getContext().getSystem().ignoreRef()));
+            startWarning("shard " + shard + " has no backup copy: no ps node other than its own (" + copyNode +
+                "); losing that node rolls the shard back to its checkpoint");
+            maybeStartTraining();
+            return next();
+        }
+        backups.connecting(shard, ready.shardRef(), ready.endpoint());
+        placement.put("backup of shard " + shard, copyNode);
+        getContext().watchWith(ready.shardRef(), new BackupLost(shard, ready.shardRef()));
+        ready.shardRef().tell(new PsShard.Connect(List.of(shardEndpoints[shard]),
+            getContext().messageAdapter(PsShard.Connected.class, ShardConnected::new)));
+        return next();
+    }
+
+    private void onCopyConnected(final int shard)
+    {
+        if (backups.stage(shard) != ShardBackups.Stage.CONNECTING)
+        {
+            return;
+        }
+        backups.attaching(shard);
+        shards[shard].tell(new PsShard.AttachBackup(backups.endpoint(shard),
+            getContext().messageAdapter(PsShard.BackupAttached.class, BackupAttached::new)));
+    }
+
+    private Behavior<JobRunnerCommand> onBackupAttached(final BackupAttached message)
+    {
+        final int shard = message.attached().shard();
+        if (backups.stage(shard) != ShardBackups.Stage.ATTACHING)
+        {
+            return next();
+        }
+        if (message.attached().error() == null)
+        {
+            backups.attached(shard);
+        }
+        else
+        {
+            giveUpCopy(shard, "its backup copy could not be attached: " + message.attached().error());
+        }
+        maybeStartTraining();
+        return next();
+    }
+
+    /**
+     * The shard goes on without a copy: the copy, if it runs, is stopped, so that it can never take over with a
+     * state that lacks what the shard acknowledged since.
+     */
+    private void giveUpCopy(final int shard, final String why)
+    {
+        final ActorRef<PsShard.Command> copy = backups.none(shard);
+        if (copy != null)
+        {
+            copy.tell(new PsShard.Stop(getContext().getSystem().ignoreRef()));
+        }
+        placement.remove("backup of shard " + shard);
+        final String warning = "shard " + shard + " goes on without a backup copy (" + why + "); losing its node " +
+            "now rolls it back to its checkpoint";
+        if (metrics == null)
+        {
+            startWarning(warning);
+        }
+        else
+        {
+            metrics.warn(warning);
+            getContext().getLog().warn("{}: {}", jobId, warning);
+        }
+    }
+
+    private Behavior<JobRunnerCommand> onBackupLost(final BackupLost message)
+    {
+        final int shard = message.shard();
+        if (backups.copy(shard) != message.copy() || backups.stage(shard) == ShardBackups.Stage.PROMOTING ||
+            phase.ordinal() >= Phase.STOPPING_SHARDS.ordinal())
+        {
+            // Stopped by this runner, used up by a promotion, or the job is ending.
+            return next();
+        }
+        final boolean attached = backups.stage(shard) == ShardBackups.Stage.ATTACHED;
+        if (attached && shards[shard] != null)
+        {
+            shards[shard].tell(new PsShard.DetachBackup(shard));
+        }
+        giveUpCopy(shard, "its copy on " + placement.getOrDefault("backup of shard " + shard, "?") + " was lost");
+        maybeStartTraining();
+        return next();
+    }
+
+    private Behavior<JobRunnerCommand> onBackupTimeout()
+    {
+        for (int shard = 0; shard < shards.length; shard++)
+        {
+            final ShardBackups.Stage stage = backups.stage(shard);
+            if (stage == ShardBackups.Stage.STARTING || stage == ShardBackups.Stage.CONNECTING ||
+                stage == ShardBackups.Stage.ATTACHING)
+            {
+                giveUpCopy(shard, "its copy was not attached within " + BACKUP_TIMEOUT + " (stage " + stage + ")");
+            }
+        }
+        maybeStartTraining();
+        return next();
+    }
+
+    private void startWarning(final String warning)
+    {
+        startWarnings.add(warning);
+        getContext().getLog().warn("{}: {}", jobId, warning);
+    }
+
+    private void maybeStartTraining()
+    {
+        if (phase == Phase.CONNECTING && pending == 0 && backups.settled())
+        {
+            startTraining();
+        }
     }
 
     private <T> ActorRef<T> watched(
@@ -585,13 +765,18 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
 
     private Behavior<JobRunnerCommand> onShardConnected(final ShardConnected message)
     {
+        if (message.connected().copy())
+        {
+            onCopyConnected(message.connected().shard());
+            return next();
+        }
         if (phase.ordinal() >= Phase.RUNNING.ordinal())
         {
             return onShardReconnected(message.connected().shard());
         }
-        if (--pending == 0)
+        if (phase == Phase.CONNECTING && --pending == 0)
         {
-            startTraining();
+            maybeStartTraining();
         }
         return next();
     }
@@ -599,6 +784,17 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private Behavior<JobRunnerCommand> onPlacementFailed(final PlacementFailed message)
     {
         final NodeHost.PlacementFailed failed = message.failed();
+        final int copyOf = NodeHost.backupCopyShard(failed.part());
+        if (copyOf >= 0)
+        {
+            // A copy is a safeguard, not a part the job needs.
+            if (backups.stage(copyOf) == ShardBackups.Stage.STARTING)
+            {
+                giveUpCopy(copyOf, "it could not start: " + failed.reason());
+                maybeStartTraining();
+            }
+            return next();
+        }
         beginStopping("a part could not start", failed.part() + " of " + jobId + " could not start: " +
             failed.reason());
         return next();
@@ -615,6 +811,8 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         placement.put("job runner", nodeOf(getContext().getSelf()));
         metrics = new JobMetrics(jobId, spec, trainSize, ranges, blas, placement);
+        startWarnings.forEach(metrics::warn);
+        metrics.onBackupCopies(backups.attachedAtStart());
         if (trainingStartedAt == null)
         {
             trainingStartedAt = Instant.now();
@@ -846,6 +1044,12 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             return next();
         }
         lastShardVersion[statistics.shard()] = statistics.version();
+        if (backups.stage(statistics.shard()) == ShardBackups.Stage.ATTACHED &&
+            backups.detachedSince(statistics.shard(), statistics.backupDetaches()))
+        {
+            giveUpCopy(statistics.shard(), "the shard stopped hearing from its copy: no confirmation within " +
+                "the confirmation timeout, or a forward refused");
+        }
         if (metrics != null)
         {
             metrics.onShardStatistics(message.statistics());
@@ -895,11 +1099,19 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         final String lostNode = placement.getOrDefault(message.name(), "?");
         shardRestarts.begin(shard, lastShardVersion[shard]);
+        final boolean fromCopy = backups.stage(shard) == ShardBackups.Stage.ATTACHED;
+        final String from = fromCopy ? "its backup copy on " + placement.get("backup of shard " + shard) :
+            "its latest checkpoint";
+        if (fromCopy)
+        {
+            // Cluster Sharding places the shard again where its copy lives; that node hands the copy's state over.
+            backups.promoting(shard);
+        }
         metrics.onShardLost(shard);
         metrics.warn(message.name() + " on " + lostNode + " was lost at version " + lastShardVersion[shard] +
-            " or later; restarting it from its latest checkpoint");
-        getContext().getLog().warn("{}: {} on {} was lost; restarting it from its checkpoint", jobId,
-            message.name(), lostNode);
+            " or later; restarting it from " + from);
+        getContext().getLog().warn("{}: {} on {} was lost; restarting it from {}", jobId, message.name(), lostNode,
+            from);
         sendRestart(shard);
         return next();
     }
@@ -908,7 +1120,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     {
         // Idempotent at the entity; resent on ticks, since the first may reach Cluster Sharding before it has
         // noticed that the shard's old node is gone.
-        shards[shard].tell(new ShardEntity.Start(jobId, wireJobId, authKey, spec, shard, true,
+        shards[shard].tell(new ShardEntity.Start(jobId, wireJobId, authKey, spec, shard, true, false,
             getContext().messageAdapter(PsShard.Ready.class, ShardReady::new), placementFailures()));
     }
 
@@ -922,10 +1134,31 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         shardEndpoints[shard] = ready.endpoint();
         lastShardVersion[shard] = ready.version();
         watchShard(ready.shardRef(), shard);
-        final long rolledBack = Math.max(0, shardRestarts.lostAtVersion(shard) - ready.version());
-        metrics.rolledBack(rolledBack);
-        metrics.warn("shard " + shard + " restarted on " + nodeOf(ready.shardRef()) + " from its checkpoint at " +
-            "version " + ready.version() + " (" + rolledBack + " acknowledged updates rolled back, at least)");
+        backups.resetDetaches(shard);
+        final long behind = Math.max(0, shardRestarts.lostAtVersion(shard) - ready.version());
+        if (ready.fromBackup())
+        {
+            // The copy holds every push the lost shard acknowledged; what it lacks was never acknowledged, and
+            // the workers resend it.
+            backups.none(shard);
+            placement.remove("backup of shard " + shard);
+            metrics.onShardPromoted(shard);
+            metrics.warn("shard " + shard + " continues on " + nodeOf(ready.shardRef()) + " from its backup copy " +
+                "at version " + ready.version() + " (nothing acknowledged rolled back" + (behind > 0 ? "; " + behind +
+                " unconfirmed pushes behind the lost shard's last report, which the workers resend" : "") +
+                "); it has no backup copy from now on");
+        }
+        else
+        {
+            if (backups.stage(shard) == ShardBackups.Stage.PROMOTING)
+            {
+                giveUpCopy(shard, "its copy could not take over");
+            }
+            metrics.onShardRestoredFromCheckpoint(shard);
+            metrics.rolledBack(behind);
+            metrics.warn("shard " + shard + " restarted on " + nodeOf(ready.shardRef()) + " from its checkpoint " +
+                "at version " + ready.version() + " (" + behind + " acknowledged updates rolled back, at least)");
+        }
         final List<Endpoint> endpoints = new ArrayList<>(Arrays.asList(workerEndpoints));
         endpoints.add(evaluatorEndpoint);
         shards[shard].tell(new PsShard.Connect(List.copyOf(endpoints),
@@ -1268,6 +1501,19 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
                 shard.tell(new PsShard.Stop(ignoredShards));
             }
         }
+        stopCopies();
+    }
+
+    private void stopCopies()
+    {
+        for (int shard = 0; shard < shards.length; shard++)
+        {
+            final ActorRef<PsShard.Command> copy = backups.none(shard);
+            if (copy != null)
+            {
+                copy.tell(new PsShard.Stop(getContext().getSystem().ignoreRef()));
+            }
+        }
     }
 
     private Behavior<JobRunnerCommand> onLostWhileStopping(final LostWhileStopping lost)
@@ -1340,6 +1586,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private void stopShards()
     {
         phase = Phase.STOPPING_SHARDS;
+        stopCopies();
         final ActorRef<PsShard.Stopped> stoppedTo =
             getContext().messageAdapter(PsShard.Stopped.class, ShardStopped::new);
         for (final EntityRef<PsShard.Command> shard : shards)

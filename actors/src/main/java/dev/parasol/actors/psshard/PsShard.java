@@ -8,6 +8,7 @@ import dev.parasol.wire.MessageAuthenticator;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import org.agrona.CloseHelper;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -32,6 +33,13 @@ import java.util.concurrent.CompletableFuture;
  * lifecycle: it listens when created ({@link Ready}), connects back to the workers on {@link Connect}, answers
  * statistics, and on {@link Stop} hands back the final snapshot. Spawn it on a blocking dispatcher: connecting waits
  * for Aeron.
+ * <p>
+ * <b>Backup copies.</b> A shard built as a backup ({@link PsShardSetup#backup()}) connects only to its primary
+ * ({@link Connect} with the primary's endpoint), takes the pushes the primary forwards and confirms each back; it
+ * never serves workers. A primary told to {@link AttachBackup} forwards to it from its first push on and holds each
+ * acknowledgement until confirmed (see {@link ShardState}). When the primary's node dies, the restarted primary is
+ * placed on the backup's node, takes the copy's live state ({@link HandOver}) and serves from there: nothing it
+ * acknowledged is lost.
  */
 public final class PsShard extends AbstractBehavior<PsShard.Command>
 {
@@ -83,6 +91,58 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     }
 
     /**
+     * Give this primary a backup copy, which listens at {@code backupEndpoint}: connect to it and forward every push
+     * from the first on. Sent before the workers start; if it arrives before {@link Connect}, it is applied when the
+     * shard connects, before it reads a message.
+     *
+     * @param backupEndpoint where the backup listens.
+     * @param replyTo        told when the copy is attached, or why not.
+     */
+    public record AttachBackup(Endpoint backupEndpoint, ActorRef<BackupAttached> replyTo)
+        implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * The backup copy is attached, or could not be.
+     *
+     * @param shard the shard's index.
+     * @param error null when attached, else why not.
+     */
+    public record BackupAttached(int shard, String error) implements CborSerializable
+    {
+    }
+
+    /**
+     * Go on without the backup copy (it was lost): the acknowledgements held for it are sent now.
+     *
+     * @param shard the shard's index.
+     */
+    public record DetachBackup(int shard) implements Command, CborSerializable
+    {
+    }
+
+    /**
+     * Stop this backup copy and hand its live state to the caller, on the same node: the restarted primary continues
+     * from it. Never crosses nodes (a state is not a message).
+     *
+     * @param replyTo where the state goes.
+     */
+    public record HandOver(ActorRef<HandedOver> replyTo) implements Command, NoSerializationVerificationNeeded
+    {
+    }
+
+    /**
+     * The live state of a backup copy, or why there is none. Never crosses nodes.
+     *
+     * @param state the state, now owned by the receiver; null on error.
+     * @param error null, or why no state is handed over (not a backup, not connected, detached by its primary...).
+     */
+    public record HandedOver(ShardState state, String error) implements NoSerializationVerificationNeeded
+    {
+    }
+
+    /**
      * Ask for the shard's statistics.
      *
      * @param replyTo where they go.
@@ -118,19 +178,61 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
      * @param shard    the shard's index.
      * @param endpoint where workers send it pushes and requests.
      * @param shardRef the shard itself.
-     * @param version  the version it starts at: 0, or its checkpoint's when it replaces a lost shard.
+     * @param version  the version it starts at: 0, or its checkpoint's or its backup copy's when it replaces a lost
+     *                 shard.
+     * @param origin   what it starts from: {@link #ORIGIN_NEW}, {@link #ORIGIN_CHECKPOINT} or {@link #ORIGIN_BACKUP}.
      */
-    public record Ready(int shard, Endpoint endpoint, ActorRef<Command> shardRef, long version)
+    public record Ready(int shard, Endpoint endpoint, ActorRef<Command> shardRef, long version, String origin)
         implements CborSerializable
     {
+        /**
+         * A new shard, at the initial parameters.
+         */
+        public static final String ORIGIN_NEW = "new";
+
+        /**
+         * A shard restored from its checkpoint file.
+         */
+        public static final String ORIGIN_CHECKPOINT = "checkpoint";
+
+        /**
+         * A shard that continues from the live state of its backup copy.
+         */
+        public static final String ORIGIN_BACKUP = "backup";
+
+        /**
+         * A new backup copy, at the initial parameters (it never replaces anything).
+         */
+        public static final String ORIGIN_COPY = "copy";
+
+        /**
+         * Is this a backup copy?
+         *
+         * @return true when {@link #origin()} is {@link #ORIGIN_COPY}.
+         */
+        public boolean isCopy()
+        {
+            return ORIGIN_COPY.equals(origin);
+        }
+
+        /**
+         * Does the shard continue from its backup copy?
+         *
+         * @return true when {@link #origin()} is {@link #ORIGIN_BACKUP}.
+         */
+        public boolean fromBackup()
+        {
+            return ORIGIN_BACKUP.equals(origin);
+        }
     }
 
     /**
-     * The shard serves every worker.
+     * The shard serves every worker, or, for a backup copy, is connected to its primary.
      *
      * @param shard the shard's index.
+     * @param copy  true from a backup copy.
      */
-    public record Connected(int shard) implements CborSerializable
+    public record Connected(int shard, boolean copy) implements CborSerializable
     {
     }
 
@@ -170,6 +272,14 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     {
     }
 
+    private record AttachDone(ActorRef<BackupAttached> replyTo, Throwable error) implements Command
+    {
+    }
+
+    private record HandOverDone(ActorRef<HandedOver> replyTo, ShardState state, Throwable error) implements Command
+    {
+    }
+
     private final PsShardSetup setup;
     private final Subscription subscription;
     private final List<ExclusivePublication> publications = new ArrayList<>();
@@ -181,6 +291,8 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     private long checkpointsWritten;
     private long checkpointFailures;
     private long checkpointVersion = -1;
+    private AttachBackup pendingAttach;
+    private boolean stopping;
 
     private PsShard(final ActorContext<Command> context, final TimerScheduler<Command> timers, final PsShardSetup setup)
     {
@@ -190,8 +302,24 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         this.subscription = setup.dataPlane().addSubscription(setup.streamId());
         final Endpoint endpoint = setup.dataPlane().resolveEndpoint(subscription, CONNECT_TIMEOUT);
         final CheckpointPlan plan = setup.checkpoints();
-        setup.readyTo().tell(new Ready(setup.range().shard(), endpoint, context.getSelf(),
-            plan == null || plan.restoreFrom() == null ? 0 : plan.restoreFrom().version()));
+        final long version;
+        final String origin;
+        if (setup.promoted() != null)
+        {
+            version = setup.promoted().version();
+            origin = Ready.ORIGIN_BACKUP;
+        }
+        else if (plan != null && plan.restoreFrom() != null)
+        {
+            version = plan.restoreFrom().version();
+            origin = Ready.ORIGIN_CHECKPOINT;
+        }
+        else
+        {
+            version = 0;
+            origin = setup.backup() ? Ready.ORIGIN_COPY : Ready.ORIGIN_NEW;
+        }
+        setup.readyTo().tell(new Ready(setup.range().shard(), endpoint, context.getSelf(), version, origin));
     }
 
     /**
@@ -219,12 +347,27 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
             .onMessage(Stop.class, (stop) -> stopWith(stop.replyTo(), false))
             .onMessage(Suspend.class, (suspend) -> stopWith(suspend.replyTo(), true))
             .onMessage(SnapshotReady.class, this::onSnapshotReady)
+            .onMessage(AttachBackup.class, this::onAttachBackup)
+            .onMessage(AttachDone.class, this::onAttachDone)
+            .onMessage(DetachBackup.class, this::onDetachBackup)
+            .onMessage(HandOver.class, this::onHandOver)
+            .onMessage(HandOverDone.class, this::onHandOverDone)
             .onSignal(PostStop.class, (signal) -> onPostStop())
             .build();
     }
 
     private Behavior<Command> onConnect(final Connect connect)
     {
+        if (agent != null)
+        {
+            // A repeat: the shard serves already.
+            connect.replyTo().tell(new Connected(setup.range().shard(), setup.backup()));
+            return this;
+        }
+        if (setup.backup())
+        {
+            return connectBackup(connect);
+        }
         final int slots = connect.workerEndpoints().size();
         // Written here before the agent starts, afterwards only on the agent's thread (AdmitWorker).
         final MessageSender[] senders = new MessageSender[slots];
@@ -235,32 +378,174 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
             senders[w] = newSender(w, slotPublications[w]);
         }
         this.senders = senders;
-        final Model model = setup.workload().create(1);
-        final float[] initial = new float[model.layout().size()];
-        model.initialiseInPlace(initial, new SplittableRandom(setup.seed()));
-        final ShardState state = new ShardState(setup.wireJobId(), setup.range(), initial, setup.range().start(),
-            setup.optimiser(), setup.staleness(), setup.workers(), new MessageAuthenticator(setup.key()));
+        final ShardState state = setup.promoted() != null ? setup.promoted() : newState();
         final CheckpointPlan plan = setup.checkpoints();
-        if (plan != null && plan.restoreFrom() != null)
+        if (setup.promoted() != null)
+        {
+            state.promote();
+            getContext().getLog().warn("shard {} of {} continues from its backup copy at version {}",
+                setup.range().shard(), setup.jobId(), state.version());
+        }
+        else if (plan != null && plan.restoreFrom() != null)
         {
             state.restore(plan.restoreFrom());
             checkpointVersion = plan.restoreFrom().version();
             getContext().getLog().warn("shard {} of {} restored from its checkpoint at version {} ({})",
                 setup.range().shard(), setup.jobId(), plan.restoreFrom().version(), plan.file());
         }
-        agent = new ShardAgent(state, subscription, (worker, buffer, offset, length) ->
-            worker >= 0 && worker < senders.length ? senders[worker].send(buffer, offset, length) : -1);
-        if (!setup.runner().add(agent, CONNECT_TIMEOUT))
+        String attachError = null;
+        if (pendingAttach != null)
         {
-            throw new IllegalStateException("shard " + setup.range().shard() + " of " + setup.jobId() +
-                " was not taken by the shard runner within " + CONNECT_TIMEOUT);
+            // Before the agent runs: the copy then sees every push this shard takes.
+            try
+            {
+                state.attachBackup(forwarder(pendingAttach.backupEndpoint()));
+            }
+            catch (final RuntimeException ex)
+            {
+                attachError = ex.toString();
+            }
         }
-        connect.replyTo().tell(new Connected(setup.range().shard()));
+        startAgent(state, (worker, buffer, offset, length) ->
+            worker >= 0 && worker < senders.length ? senders[worker].send(buffer, offset, length) : -1);
+        connect.replyTo().tell(new Connected(setup.range().shard(), setup.backup()));
+        if (pendingAttach != null)
+        {
+            pendingAttach.replyTo().tell(new BackupAttached(setup.range().shard(), attachError));
+            pendingAttach = null;
+        }
         if (plan != null && plan.interval().compareTo(Duration.ZERO) > 0)
         {
             timers.startTimerWithFixedDelay(CheckpointDue.INSTANCE, plan.interval());
         }
         return this;
+    }
+
+    private ShardState newState()
+    {
+        final Model model = setup.workload().create(1);
+        final float[] initial = new float[model.layout().size()];
+        model.initialiseInPlace(initial, new SplittableRandom(setup.seed()));
+        return new ShardState(setup.wireJobId(), setup.range(), initial, setup.range().start(),
+            setup.optimiser(), setup.staleness(), setup.workers(), new MessageAuthenticator(setup.key()));
+    }
+
+    private void startAgent(final ShardState state, final ReplySender replies)
+    {
+        agent = new ShardAgent(state, subscription, replies, ShardAgent.FRAGMENT_LIMIT_DEFAULT,
+            ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT);
+        if (!setup.runner().add(agent, CONNECT_TIMEOUT))
+        {
+            throw new IllegalStateException("shard " + setup.range().shard() + " of " + setup.jobId() +
+                " was not taken by the shard runner within " + CONNECT_TIMEOUT);
+        }
+    }
+
+    /**
+     * A backup copy connects to its primary only: every acknowledgement its state produces, whichever slot it names,
+     * goes back there as the confirmation of that push.
+     */
+    private Behavior<Command> connectBackup(final Connect connect)
+    {
+        if (connect.workerEndpoints().size() != 1)
+        {
+            throw new IllegalArgumentException("a backup copy connects to its primary only, got " +
+                connect.workerEndpoints().size() + " endpoints");
+        }
+        final ExclusivePublication toPrimary = connectTo("its primary", connect.workerEndpoints().get(0));
+        final MessageSender confirmations =
+            setup.dataPlane().newSender(toPrimary, setup.counters(), MessageSender.Traffic.REPLICATION);
+        final ShardState state = newState();
+        state.becomeReplica();
+        startAgent(state, (worker, buffer, offset, length) -> confirmations.send(buffer, offset, length));
+        connect.replyTo().tell(new Connected(setup.range().shard(), setup.backup()));
+        return this;
+    }
+
+    private ReplySender forwarder(final Endpoint backupEndpoint)
+    {
+        final ExclusivePublication toBackup = connectTo("its backup copy", backupEndpoint);
+        final MessageSender sender =
+            setup.dataPlane().newSender(toBackup, setup.counters(), MessageSender.Traffic.REPLICATION);
+        return (worker, buffer, offset, length) -> sender.send(buffer, offset, length);
+    }
+
+    private Behavior<Command> onAttachBackup(final AttachBackup attach)
+    {
+        if (setup.backup() || setup.promoted() != null || setup.checkpoints() != null &&
+            setup.checkpoints().restoreFrom() != null)
+        {
+            attach.replyTo().tell(new BackupAttached(setup.range().shard(), "only a new primary takes a backup copy"));
+            return this;
+        }
+        if (agent == null)
+        {
+            pendingAttach = attach;
+            return this;
+        }
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        try
+        {
+            if (!agent.attachBackup(forwarder(attach.backupEndpoint()), future))
+            {
+                future.completeExceptionally(new IllegalStateException("the shard's command queue is full"));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            future.completeExceptionally(ex);
+        }
+        getContext().pipeToSelf(future, (ignored, error) -> new AttachDone(attach.replyTo(), error));
+        return this;
+    }
+
+    private Behavior<Command> onAttachDone(final AttachDone done)
+    {
+        done.replyTo().tell(new BackupAttached(setup.range().shard(),
+            done.error() == null ? null : String.valueOf(done.error())));
+        return this;
+    }
+
+    private Behavior<Command> onDetachBackup(final DetachBackup detach)
+    {
+        if (agent != null && !agent.detachBackup(new CompletableFuture<>()))
+        {
+            // The agent also detaches by itself once the copy has been silent for its confirmation timeout.
+            getContext().getLog().warn("shard {} of {}: the command to go on without the backup copy did not fit " +
+                "the queue; the confirmation timeout will detach it", setup.range().shard(), setup.jobId());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onHandOver(final HandOver handOver)
+    {
+        if (!setup.backup() || agent == null || stopping)
+        {
+            // A copy being stopped is one its primary went on without: it lacks what was acknowledged since.
+            handOver.replyTo().tell(new HandedOver(null, !setup.backup() ? "not a backup copy" :
+                stopping ? "the backup copy is being stopped" : "the backup copy never connected to its primary"));
+            return this;
+        }
+        final CompletableFuture<ShardState> future = new CompletableFuture<>();
+        if (!agent.handOver(future))
+        {
+            future.completeExceptionally(new IllegalStateException("the shard's command queue is full"));
+        }
+        getContext().pipeToSelf(future, (state, error) -> new HandOverDone(handOver.replyTo(), state, error));
+        return this;
+    }
+
+    private Behavior<Command> onHandOverDone(final HandOverDone done)
+    {
+        if (done.error() != null)
+        {
+            done.replyTo().tell(new HandedOver(null, String.valueOf(done.error())));
+            return this;
+        }
+        timers.cancelAll();
+        // Stopped polling: the state is the receiver's from here on; this actor only closes its streams.
+        done.replyTo().tell(new HandedOver(done.state(), null));
+        return Behaviors.stopped();
     }
 
     private Behavior<Command> onCheckpointDue(final CheckpointDue due)
@@ -309,12 +594,18 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
 
     private ExclusivePublication connectTo(final int workerId, final Endpoint workerEndpoint)
     {
-        final ExclusivePublication publication = setup.dataPlane().addExclusivePublication(workerEndpoint);
+        return connectTo("worker " + workerId, workerEndpoint);
+    }
+
+    private ExclusivePublication connectTo(final String peer, final Endpoint peerEndpoint)
+    {
+        final ExclusivePublication publication = setup.dataPlane().addExclusivePublication(peerEndpoint);
         publications.add(publication);
-        if (!newSender(workerId, publication).awaitConnected(CONNECT_TIMEOUT))
+        if (!setup.dataPlane().newSender(publication, setup.counters(), MessageSender.Traffic.PARAMETER)
+            .awaitConnected(CONNECT_TIMEOUT))
         {
             throw new IllegalStateException("shard " + setup.range().shard() + " of " + setup.jobId() +
-                " could not connect to worker " + workerId + " at " + workerEndpoint);
+                " could not connect to " + peer + " at " + peerEndpoint);
         }
         return publication;
     }
@@ -400,6 +691,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
 
     private Behavior<Command> stopWith(final ActorRef<Stopped> replyTo, final boolean keep)
     {
+        stopping = true;
         if (agent == null)
         {
             replyTo.tell(new Stopped(setup.range().shard(), null, "the shard never connected"));

@@ -29,6 +29,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param streamId  the stream id of the shard's subscription.
  * @param key       the job's key: every message to and from the shard is signed with it.
  * @param checkpoints where and how often to checkpoint, and what to restore; null for none.
+ * @param backup    true for a backup copy of the shard, fed by its primary ({@link ShardState#becomeReplica()}).
+ * @param promoted  the live state of this node's backup copy of the shard, which the shard continues from when it
+ *                  replaces its lost primary; null otherwise (then {@code checkpoints} says where it starts).
  * @param readyTo   told once the shard listens.
  */
 public record PsShardSetup(
@@ -47,6 +50,8 @@ public record PsShardSetup(
     int streamId,
     JobKey key,
     CheckpointPlan checkpoints,
+    boolean backup,
+    ShardState promoted,
     ActorRef<PsShard.Ready> readyTo)
 {
 }

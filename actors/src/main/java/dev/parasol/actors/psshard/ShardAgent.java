@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * sized for the largest message of the shard, which allocates nothing per message after the first from each sender.
  * <p>
  * {@link #doWork()} drains a few commands, then polls at most {@code fragmentLimit} fragments; it never logs and never
- * blocks. Actors never touch the state: they enqueue commands ({@link #snapshot}, {@link #statistics},
+ * blocks. A primary with a backup copy ({@link #attachBackup}) that holds acknowledgements and has heard no
+ * confirmation for the confirmation timeout goes on without the copy ({@link ShardState#detachBackup}): a copy that
+ * is silent that long is lost, partitioned away, or has diverged, and the workers must not wait for it. Actors never touch the state: they enqueue commands ({@link #snapshot}, {@link #statistics},
  * {@link #admitIncarnation}, {@link #stop})
  * from any thread, and the agent completes the given future on its own thread. A command that does not fit the queue
  * is refused (the method returns false) and counted.
@@ -41,6 +43,12 @@ public final class ShardAgent implements Agent
      */
     public static final int COMMAND_QUEUE_CAPACITY = 64;
 
+    /**
+     * Default time a primary waits for its backup's next confirmation while it holds acknowledgements: longer than a
+     * garbage-collection pause, shorter than the workers' patience.
+     */
+    public static final long CONFIRMATION_TIMEOUT_NS_DEFAULT = 3_000_000_000L;
+
     private static final int COMMAND_LIMIT = 4;
 
     private final ShardState state;
@@ -53,6 +61,9 @@ public final class ShardAgent implements Agent
     private final Consumer<Command> commandHandler = this::onCommand;
     private final AtomicLong refusedCommands = new AtomicLong();
     private final String roleName;
+    private final long confirmationTimeoutNs;
+    private long lastConfirmations;
+    private long waitingSinceNs;
     private volatile boolean stopped;
 
     /**
@@ -64,7 +75,7 @@ public final class ShardAgent implements Agent
      */
     public ShardAgent(final ShardState state, final Subscription subscription, final ReplySender replies)
     {
-        this(state, subscription, replies, FRAGMENT_LIMIT_DEFAULT);
+        this(state, subscription, replies, FRAGMENT_LIMIT_DEFAULT, CONFIRMATION_TIMEOUT_NS_DEFAULT);
     }
 
     /**
@@ -74,15 +85,24 @@ public final class ShardAgent implements Agent
      * @param subscription  where pushes and requests arrive; the agent closes it on {@link #onClose()}.
      * @param replies       where replies go.
      * @param fragmentLimit most fragments read per {@link #doWork()}, at least 1.
+     * @param confirmationTimeoutNs how long a primary holding acknowledgements waits for its backup's next
+     *                              confirmation before it goes on alone, positive.
      */
     public ShardAgent(
-        final ShardState state, final Subscription subscription, final ReplySender replies, final int fragmentLimit)
+        final ShardState state,
+        final Subscription subscription,
+        final ReplySender replies,
+        final int fragmentLimit,
+        final long confirmationTimeoutNs)
     {
-        if (null == state || null == subscription || null == replies || fragmentLimit < 1)
+        if (null == state || null == subscription || null == replies || fragmentLimit < 1 ||
+            confirmationTimeoutNs <= 0)
         {
             throw new IllegalArgumentException("state=" + state + " subscription=" + subscription + " replies=" +
-                replies + " fragmentLimit=" + fragmentLimit + ", expected none null and fragmentLimit >= 1");
+                replies + " fragmentLimit=" + fragmentLimit + " confirmationTimeoutNs=" + confirmationTimeoutNs +
+                ", expected none null, fragmentLimit >= 1 and a positive timeout");
         }
+        this.confirmationTimeoutNs = confirmationTimeoutNs;
         this.state = state;
         this.subscription = subscription;
         this.replies = replies;
@@ -101,8 +121,31 @@ public final class ShardAgent implements Agent
         if (!stopped)
         {
             work += subscription.poll(assembler, fragmentLimit);
+            if (state.heldAcknowledgementCount() > 0)
+            {
+                work += checkConfirmations();
+            }
         }
         return work;
+    }
+
+    private int checkConfirmations()
+    {
+        final long now = System.nanoTime();
+        final long confirmations = state.confirmationCount();
+        if (confirmations != lastConfirmations || waitingSinceNs == 0)
+        {
+            lastConfirmations = confirmations;
+            waitingSinceNs = now;
+            return 0;
+        }
+        if (now - waitingSinceNs > confirmationTimeoutNs)
+        {
+            state.detachBackup(replies);
+            waitingSinceNs = 0;
+            return 1;
+        }
+        return 0;
     }
 
     /**
@@ -180,6 +223,42 @@ public final class ShardAgent implements Agent
     }
 
     /**
+     * Give the shard a backup copy before it takes its first push ({@link ShardState#attachBackup}). Thread-safe.
+     *
+     * @param forward where applied pushes go: the backup's stream.
+     * @param result  completed on the agent's thread; exceptionally if the state refused.
+     * @return true if queued, false if the command queue was full (counted).
+     */
+    public boolean attachBackup(final ReplySender forward, final CompletableFuture<Void> result)
+    {
+        return enqueue(new AttachBackupCommand(forward, result));
+    }
+
+    /**
+     * Go on without the backup copy, releasing the acknowledgements held for it ({@link ShardState#detachBackup}).
+     * Thread-safe.
+     *
+     * @param result completed on the agent's thread.
+     * @return true if queued, false if the command queue was full (counted).
+     */
+    public boolean detachBackup(final CompletableFuture<Void> result)
+    {
+        return enqueue(new DetachBackupCommand(result));
+    }
+
+    /**
+     * Stop polling and hand the live state over, for a backup copy that takes its lost primary's place on this node:
+     * after this command the agent never touches the state again. Thread-safe.
+     *
+     * @param result completed on the agent's thread with the state.
+     * @return true if queued, false if the command queue was full (counted).
+     */
+    public boolean handOver(final CompletableFuture<ShardState> result)
+    {
+        return enqueue(new HandOverCommand(result));
+    }
+
+    /**
      * Has the agent stopped polling?
      *
      * @return true after a stop command was served or the agent closed.
@@ -246,6 +325,28 @@ public final class ShardAgent implements Agent
             stopped = true;
             stop.result().complete(state.snapshot());
         }
+        else if (command instanceof AttachBackupCommand attach)
+        {
+            try
+            {
+                state.attachBackup(attach.forward());
+                attach.result().complete(null);
+            }
+            catch (final RuntimeException ex)
+            {
+                attach.result().completeExceptionally(ex);
+            }
+        }
+        else if (command instanceof DetachBackupCommand detach)
+        {
+            state.detachBackup(replies);
+            detach.result().complete(null);
+        }
+        else if (command instanceof HandOverCommand handOver)
+        {
+            stopped = true;
+            handOver.result().complete(state);
+        }
     }
 
     private static void failClosed(final Command command)
@@ -272,6 +373,18 @@ public final class ShardAgent implements Agent
     }
 
     private record StopCommand(CompletableFuture<ShardSnapshot> result) implements Command
+    {
+    }
+
+    private record AttachBackupCommand(ReplySender forward, CompletableFuture<Void> result) implements Command
+    {
+    }
+
+    private record DetachBackupCommand(CompletableFuture<Void> result) implements Command
+    {
+    }
+
+    private record HandOverCommand(CompletableFuture<ShardState> result) implements Command
     {
     }
 }

@@ -24,7 +24,7 @@ public enum ShardRejectReason
     RANGE_MISMATCH,
 
     /**
-     * The message type is not one a shard receives ({@code PARAMETER_UPDATE} or {@code PARAMETER_SNAPSHOT}).
+     * The message type is not one a shard receives: {@code PARAMETER_SNAPSHOT}, or a request sent to a backup copy.
      */
     UNEXPECTED_TYPE,
 
@@ -50,7 +50,14 @@ public enum ShardRejectReason
      * message and it only ever resends its newest, so an older one is a replay. Answering it could cost a dense reply
      * of the whole range for a request of under a hundred bytes.
      */
-    REPLAYED_REQUEST;
+    REPLAYED_REQUEST,
+
+    /**
+     * A {@code PARAMETER_UPDATE} sent to a shard that is not the next confirmation its backup owes: the shard has
+     * no backup, holds no acknowledgement, or holds another push's first. Backups confirm in the order pushes were
+     * forwarded, so this is a replay or a forgery by a holder of the job's key.
+     */
+    UNEXPECTED_CONFIRMATION;
 
     private static final ShardRejectReason[] VALUES = values();
 

@@ -81,6 +81,18 @@ import java.util.Map;
  * changes it sent. If the sender refuses the reply (negative result) or a parameter is no longer finite (the encoder
  * refuses it), the changes stay pending for the next reply and {@link #replyFailureCount()} counts it.
  * <p>
+ * <b>A backup copy</b> ({@link #attachBackup}): a primary with a backup forwards every push it applied or dropped, as
+ * received (the worker's signature stays valid), in its order of application, and holds the push's
+ * acknowledgement ({@link HeldAcknowledgements}) until the backup confirms it with the acknowledgement its own state
+ * produced, which comes back as a {@code PARAMETER_UPDATE} carrying the worker slot and sequence. The backup is a
+ * state in {@link #becomeReplica() replica} mode fed only by its primary: it applies the same pushes in the same
+ * order from the same start, so it holds the same version, parameters, optimiser state and sequences, and it skips
+ * the incarnation check (its primary already made it). A resent push whose acknowledgement is still held is not
+ * answered: the confirmation will answer it. If a forward is refused, or the agent sees no confirmation for too
+ * long, the primary goes on alone ({@link #detachBackup}): it releases what it held, in order; nothing it
+ * applied is lost, only the copy. When the primary is lost, the backup is {@link #promote() promoted} in place.
+ * Requests are never forwarded: they change no parameter.
+ * <p>
  * <b>Reconstruction of QSGD and sign payloads</b> follows the wire format: coordinate i is
  * {@code scale[i / blockSize] * level[i]} ({@link QuantizedDecoder#dequantize}), the scale on the wire being the
  * per-level unit. A sender holding a {@link CompressedGradient} puts {@code blockScales()[b] / maxLevel()} (computed
@@ -115,6 +127,11 @@ public final class ShardState
     public static final int SERVED = 4;
 
     /**
+     * Outcome of {@link #onMessage}: a backup confirmed a forwarded push, whose acknowledgement went to its worker.
+     */
+    public static final int CONFIRMED = 5;
+
+    /**
      * A worker's update turns dense once more than {@code length / DENSE_DIVISOR} coordinates changed: a sparse entry
      * takes 5 to 9 bytes against 4 per dense coordinate, so from a third on dense is no bigger and much cheaper.
      */
@@ -142,6 +159,8 @@ public final class ShardState
     private final long[] newestSequence;
     private final long[] acceptedPushes;
     private final long[] sentVersion;
+    private final long[] releasedSequence;
+    private final HeldAcknowledgements held;
     private final DirtySet[] dirty;
     private final Histogram staleness;
     private final RejectCounters wireRejects = new RejectCounters();
@@ -165,6 +184,11 @@ public final class ShardState
     private long bytesOut;
     private long evaluationBytesOut;
     private long futureBaseVersions;
+    private boolean replica;
+    private ReplySender backup;
+    private long replicationBytes;
+    private long backupDetaches;
+    private long confirmations;
 
     /**
      * Construct the state of a shard at version 0, every worker due a full update.
@@ -247,6 +271,8 @@ public final class ShardState
         this.acceptedPushes = new long[slots];
         Arrays.fill(sequenceBase, Long.MIN_VALUE);
         this.sentVersion = new long[slots];
+        this.releasedSequence = new long[slots];
+        this.held = new HeldAcknowledgements(2 * slots);
         final int threshold = length / DENSE_DIVISOR;
         this.dirty = new DirtySet[slots];
         for (int slot = 0; slot < slots; slot++)
@@ -315,20 +341,146 @@ public final class ShardState
         {
             return reject(ShardRejectReason.RANGE_MISMATCH);
         }
-        if (decoder.sequence() <= sequenceBase[workerId])
+        final MessageType type = decoder.messageType();
+        if (type == MessageType.PARAMETER_UPDATE)
+        {
+            // A confirmation names the push it confirms, which may be of an incarnation replaced since.
+            return onConfirmation(workerId, replies);
+        }
+        if (!replica && decoder.sequence() <= sequenceBase[workerId])
         {
             return reject(ShardRejectReason.STALE_INCARNATION);
         }
 
-        switch (decoder.messageType())
+        switch (type)
         {
             case GRADIENT_PUSH:
-                return onPush(workerId, replies);
+                return onPush(workerId, buffer, offset, length, replies);
             case PARAMETER_REQUEST:
-                return onRequest(workerId, replies);
+                return replica ? reject(ShardRejectReason.UNEXPECTED_TYPE) : onRequest(workerId, replies);
             default:
                 return reject(ShardRejectReason.UNEXPECTED_TYPE);
         }
+    }
+
+    /**
+     * Make this state a backup copy fed by its primary (see the class documentation): it takes only pushes, which
+     * its primary already checked against the slots' incarnations, and its acknowledgements go back to the primary
+     * as confirmations, counted as replication bytes rather than bytes to workers.
+     *
+     * @throws IllegalStateException if it has a backup of its own.
+     */
+    public void becomeReplica()
+    {
+        if (backup != null)
+        {
+            throw new IllegalStateException("shard " + shardId + " has a backup and cannot be one");
+        }
+        replica = true;
+    }
+
+    /**
+     * Is this state a backup copy?
+     *
+     * @return true between {@link #becomeReplica()} and {@link #promote()}.
+     */
+    public boolean isReplica()
+    {
+        return replica;
+    }
+
+    /**
+     * Turn a backup copy into the shard that serves the workers, its primary being lost. It holds everything the
+     * primary acknowledged, so a push it has applied is acknowledged at once when resent; every worker is then due
+     * the whole range, since none holds what this copy holds.
+     *
+     * @throws IllegalStateException if the state is not a replica.
+     */
+    public void promote()
+    {
+        if (!replica)
+        {
+            throw new IllegalStateException("shard " + shardId + " is not a backup copy");
+        }
+        replica = false;
+        for (int slot = 0; slot < slots; slot++)
+        {
+            newestSequence[slot] = Math.max(newestSequence[slot], lastSequence[slot]);
+            releasedSequence[slot] = lastSequence[slot];
+            sentVersion[slot] = version;
+            dirty[slot].markAll();
+        }
+    }
+
+    /**
+     * Give this shard a backup copy: from now on every push it applies or drops is forwarded there, and its
+     * acknowledgement is held until the copy confirms it. Only a shard that has taken no push yet can get one, so
+     * that both start from the same state (the initial parameters of the job's seed).
+     *
+     * @param forward where pushes go, as received: the backup's stream.
+     * @throws IllegalStateException if the state is a replica, has a backup, or has taken a push.
+     */
+    public void attachBackup(final ReplySender forward)
+    {
+        if (replica || backup != null || version != 0 || applied != 0 || droppedStale != 0)
+        {
+            throw new IllegalStateException("shard " + shardId + " cannot take a backup: replica=" + replica +
+                " backup=" + (backup != null) + " version=" + version + " (a backup starts with a fresh shard)");
+        }
+        backup = forward;
+    }
+
+    /**
+     * Go on without the backup (it was lost, refused a forward, or stopped confirming): the acknowledgements held
+     * for it are sent now, in order. Nothing the shard applied is lost; only the copy is.
+     *
+     * @param replies where the released acknowledgements go.
+     */
+    public void detachBackup(final ReplySender replies)
+    {
+        if (backup == null)
+        {
+            return;
+        }
+        backup = null;
+        backupDetaches++;
+        while (!held.isEmpty())
+        {
+            final int workerId = held.headWorker();
+            final long sequence = held.headSequence();
+            held.removeHead();
+            release(workerId, sequence, replies);
+        }
+    }
+
+    /**
+     * Does this shard forward its pushes to a backup?
+     *
+     * @return true while a backup is attached.
+     */
+    public boolean hasBackup()
+    {
+        return backup != null;
+    }
+
+    /**
+     * Get the number of acknowledgements held for the backup's confirmation.
+     *
+     * @return the count.
+     */
+    public int heldAcknowledgementCount()
+    {
+        return held.size();
+    }
+
+    /**
+     * Get the number of confirmations received from the backup.
+     *
+     * @return the count.
+     */
+    public long confirmationCount()
+    {
+        return confirmations;
     }
 
     /**
@@ -351,6 +503,13 @@ public final class ShardState
         {
             throw new IllegalArgumentException("workerId=" + workerId + ", expected 0.." + (slots - 1));
         }
+        if (replica)
+        {
+            // The primary decides which incarnation it takes pushes from; the copy only keeps the base for the day
+            // it is promoted, when a message of the replaced incarnation must be refused.
+            sequenceBase[workerId] = Math.max(sequenceBase[workerId], base);
+            return 0;
+        }
         if (base < lastSequence[workerId] || base <= sequenceBase[workerId])
         {
             throw new IllegalArgumentException("base=" + base + " for worker " + workerId + ", expected above its " +
@@ -359,13 +518,19 @@ public final class ShardState
         sequenceBase[workerId] = base;
         lastSequence[workerId] = base;
         newestSequence[workerId] = base;
+        releasedSequence[workerId] = base;
         dirty[workerId].markAll();
         final long accepted = acceptedPushes[workerId];
         acceptedPushes[workerId] = 0;
         return accepted;
     }
 
-    private int onPush(final int workerId, final ReplySender replies)
+    private int onPush(
+        final int workerId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int messageLength,
+        final ReplySender replies)
     {
         final RejectReason reason = decodeGradient();
         if (reason != RejectReason.NONE)
@@ -384,7 +549,11 @@ public final class ShardState
         if (sequence <= lastSequence[workerId])
         {
             duplicates++;
-            acknowledge(workerId, sequence, replies);
+            if (sequence <= releasedSequence[workerId])
+            {
+                acknowledge(workerId, sequence, replies);
+            }
+            // Else its acknowledgement is held for the backup, and the confirmation will send it.
             return DUPLICATE;
         }
         lastSequence[workerId] = sequence;
@@ -401,15 +570,82 @@ public final class ShardState
         if (policy.drops(tau))
         {
             droppedStale++;
-            acknowledge(workerId, sequence, replies);
+            settle(workerId, sequence, buffer, offset, messageLength, replies);
             return DROPPED_STALE;
         }
 
         apply(policy.scale(tau));
         version++;
         applied++;
-        acknowledge(workerId, sequence, replies);
+        settle(workerId, sequence, buffer, offset, messageLength, replies);
         return APPLIED;
+    }
+
+    /**
+     * Acknowledge a push taken, or, with a backup, forward it and hold the acknowledgement until the backup confirms.
+     */
+    private void settle(
+        final int workerId,
+        final long sequence,
+        final DirectBuffer buffer,
+        final int offset,
+        final int messageLength,
+        final ReplySender replies)
+    {
+        if (backup != null)
+        {
+            if (forward(workerId, buffer, offset, messageLength))
+            {
+                held.add(workerId, sequence);
+                return;
+            }
+            detachBackup(replies);
+        }
+        release(workerId, sequence, replies);
+    }
+
+    private boolean forward(
+        final int workerId, final DirectBuffer buffer, final int offset, final int messageLength)
+    {
+        boolean sent = false;
+        try
+        {
+            sent = backup.send(workerId, buffer, offset, messageLength) >= 0;
+        }
+        catch (final RuntimeException ex)
+        {
+            // The copy is lost to us either way: detachBackup follows, and the push is acknowledged from here.
+            sent = false;
+        }
+        if (sent)
+        {
+            replicationBytes += messageLength;
+        }
+        return sent;
+    }
+
+    private void release(final int workerId, final long sequence, final ReplySender replies)
+    {
+        if (sequence > sequenceBase[workerId])
+        {
+            acknowledge(workerId, sequence, replies);
+        }
+        // Else the slot has a new incarnation, which never sent this sequence.
+        releasedSequence[workerId] = Math.max(releasedSequence[workerId], sequence);
+    }
+
+    private int onConfirmation(final int workerId, final ReplySender replies)
+    {
+        final long sequence = decoder.sequence();
+        if (backup == null || held.isEmpty() || held.headWorker() != workerId || held.headSequence() != sequence)
+        {
+            return reject(ShardRejectReason.UNEXPECTED_CONFIRMATION);
+        }
+        wireRejects.record(RejectReason.NONE);
+        held.removeHead();
+        confirmations++;
+        release(workerId, sequence, replies);
+        return CONFIRMED;
     }
 
     private int onRequest(final int workerId, final ReplySender replies)
@@ -543,14 +779,7 @@ public final class ShardState
             changes.clearAll();
         }
         repliesSent++;
-        if (workerId == evaluatorId())
-        {
-            evaluationBytesOut += messageLength;
-        }
-        else
-        {
-            bytesOut += messageLength;
-        }
+        countReply(workerId, messageLength);
         sentVersion[workerId] = version;
     }
 
@@ -582,14 +811,24 @@ public final class ShardState
         if (sent)
         {
             repliesSent++;
-            if (workerId == evaluatorId())
-            {
-                evaluationBytesOut += messageLength;
-            }
-            else
-            {
-                bytesOut += messageLength;
-            }
+            countReply(workerId, messageLength);
+        }
+    }
+
+    private void countReply(final int workerId, final int messageLength)
+    {
+        if (replica)
+        {
+            // A confirmation to the primary: replication traffic, not the downlink of training.
+            replicationBytes += messageLength;
+        }
+        else if (workerId == evaluatorId())
+        {
+            evaluationBytesOut += messageLength;
+        }
+        else
+        {
+            bytesOut += messageLength;
         }
     }
 
@@ -956,7 +1195,9 @@ public final class ShardState
             rejectsByReason,
             0,
             0,
-            -1);
+            -1,
+            replicationBytes,
+            backupDetaches);
     }
 
     /**
@@ -1004,6 +1245,7 @@ public final class ShardState
         System.arraycopy(checkpoint.lastAppliedSequences(), 0, lastSequence, 0, slots);
         System.arraycopy(checkpoint.sequenceBases(), 0, sequenceBase, 0, slots);
         System.arraycopy(checkpoint.lastAppliedSequences(), 0, newestSequence, 0, slots);
+        System.arraycopy(checkpoint.lastAppliedSequences(), 0, releasedSequence, 0, slots);
         for (int slot = 0; slot < slots; slot++)
         {
             // No worker's replica is known: the first update to each is the whole range (dense, as all is dirty).

@@ -36,6 +36,9 @@ import java.util.Map;
  * @param checkpoints        checkpoints written by the shard's node, 0 when checkpoints are off.
  * @param checkpointFailures checkpoints that could not be written (the previous one stays).
  * @param checkpointVersion  the version of the latest checkpoint written, -1 before the first.
+ * @param replicationBytes   bytes sent for the shard's backup copy: pushes a primary forwarded, confirmations a
+ *                           backup sent back.
+ * @param backupDetaches     times the shard went on without its backup (lost, refusing, or silent).
  */
 public record ShardStatistics(
     long jobId,
@@ -59,7 +62,9 @@ public record ShardStatistics(
     Map<String, Long> rejectsByReason,
     long checkpoints,
     long checkpointFailures,
-    long checkpointVersion) implements CborSerializable
+    long checkpointVersion,
+    long replicationBytes,
+    long backupDetaches) implements CborSerializable
 {
     /**
      * Copy the map so the record stays immutable.
@@ -86,6 +91,8 @@ public record ShardStatistics(
      * @param checkpoints        checkpoints written.
      * @param checkpointFailures checkpoints not written.
      * @param checkpointVersion  version of the latest checkpoint, -1 before the first.
+     * @param replicationBytes   bytes sent for the backup copy.
+     * @param backupDetaches     times the shard went on without its backup.
      */
     public ShardStatistics
     {
@@ -104,6 +111,7 @@ public record ShardStatistics(
     {
         return new ShardStatistics(jobId, shard, version, applied, droppedStale, duplicates, requests, repliesSent,
             replyFailures, rejected, bytesIn, bytesOut, evaluationBytesOut, futureBaseVersions, stalenessCount,
-            stalenessP50, stalenessP99, stalenessMax, rejectsByReason, written, failures, latest);
+            stalenessP50, stalenessP99, stalenessMax, rejectsByReason, written, failures, latest, replicationBytes,
+            backupDetaches);
     }
 }

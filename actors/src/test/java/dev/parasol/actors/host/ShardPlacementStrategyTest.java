@@ -73,6 +73,50 @@ class ShardPlacementStrategyTest
     }
 
     @Test
+    void shouldPlaceABackupCopyAwayFromItsShardEvenOnABusierNode() throws Exception
+    {
+        final ActorRef shardNode = region();
+        final ActorRef busy = region();
+        final Map<ActorRef, IndexedSeq<String>> allocations = new HashMap<>();
+        allocations.put(shardNode, shards("job-1/shard-0"));
+        allocations.put(busy, shards("job-1/shard-1", "job-2/shard-0", "job-2/shard-1"));
+
+        final ActorRef chosen = Await.result(new ShardPlacementStrategy().allocateShard(
+            shardNode, ShardEntity.backupEntityId("job-1", 0), allocations), WAIT);
+
+        assertEquals(busy, chosen);
+    }
+
+    @Test
+    void shouldPlaceALostShardAgainWhereItsBackupCopyLives() throws Exception
+    {
+        final ActorRef idle = region();
+        final ActorRef copyNode = region();
+        final Map<ActorRef, IndexedSeq<String>> allocations = new HashMap<>();
+        // The shard's own node is gone from the allocations: it died.
+        allocations.put(idle, shards());
+        allocations.put(copyNode, shards("job-1/shard-1", ShardEntity.backupEntityId("job-1", 0)));
+
+        final ActorRef chosen = Await.result(
+            new ShardPlacementStrategy().allocateShard(idle, ShardEntity.entityId("job-1", 0), allocations), WAIT);
+
+        assertEquals(copyNode, chosen);
+    }
+
+    @Test
+    void shouldPlaceACopyNextToItsShardOnlyWhenThereIsNoOtherNode() throws Exception
+    {
+        final ActorRef only = region();
+        final Map<ActorRef, IndexedSeq<String>> allocations = new HashMap<>();
+        allocations.put(only, shards("job-1/shard-0"));
+
+        final ActorRef chosen = Await.result(new ShardPlacementStrategy().allocateShard(
+            only, ShardEntity.backupEntityId("job-1", 0), allocations), WAIT);
+
+        assertEquals(only, chosen, "the runner sees the copy next to its shard and stops it");
+    }
+
+    @Test
     void shouldNeverMoveARunningShardWhenANodeJoins() throws Exception
     {
         final Map<ActorRef, IndexedSeq<String>> allocations = new HashMap<>();

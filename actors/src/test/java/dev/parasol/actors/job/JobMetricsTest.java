@@ -75,6 +75,6 @@ class JobMetricsTest
     private static ShardStatistics statistics(final int shard, final long applied, final long bytesOut)
     {
         return new ShardStatistics(1L, shard, applied, applied, 0, 0, 0, 0, 0, 0, 0, bytesOut, 0, 0, applied, 0, 1,
-            2, Map.of(), 0, 0, -1);
+            2, Map.of(), 0, 0, -1, 0, 0);
     }
 }

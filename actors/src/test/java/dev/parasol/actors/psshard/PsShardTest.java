@@ -42,8 +42,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -193,6 +195,94 @@ class PsShardTest
         next.tell(new PsShard.Stop(testKit.<PsShard.Stopped>createTestProbe().getRef()));
     }
 
+    @Test
+    void shouldAcknowledgeOnlyWhatItsBackupCopyConfirmedAndHandTheCopyOverToItsSuccessor()
+    {
+        final KeyRange range = Workload.W1.create(1).layout().split(2)[1];
+        final TrainingCounters counters = dataPlane.newTrainingCounters("copy");
+        final TestProbe<PsShard.Ready> copyReady = testKit.createTestProbe();
+        final ActorRef<PsShard.Command> copy =
+            testKit.spawn(PsShard.create(setup(range, counters, 91, null, copyReady, true, null)));
+        final PsShard.Ready copyListening = copyReady.receiveMessage(Duration.ofSeconds(10));
+        assertTrue(copyListening.isCopy());
+        final TestProbe<PsShard.Ready> ready = testKit.createTestProbe();
+        final ActorRef<PsShard.Command> primary = testKit.spawn(PsShard.create(setup(range, counters, 93,
+            new CheckpointPlan(ShardCheckpointFile.path(Path.of("unused"), 1), Duration.ZERO, null), ready, false,
+            null)));
+        final PsShard.Ready listening = ready.receiveMessage(Duration.ofSeconds(10));
+        final TestProbe<PsShard.Connected> connected = testKit.createTestProbe();
+        copy.tell(new PsShard.Connect(List.of(listening.endpoint()), connected.getRef()));
+        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1, true));
+        // Before the primary serves: attached as it connects, before it reads a message.
+        final TestProbe<PsShard.BackupAttached> attached = testKit.createTestProbe();
+        primary.tell(new PsShard.AttachBackup(copyListening.endpoint(), attached.getRef()));
+        final Subscription workerReplies = dataPlane.addSubscription(94);
+        final Endpoint workerEndpoint = dataPlane.resolveEndpoint(workerReplies, Duration.ofSeconds(5));
+        primary.tell(new PsShard.Connect(List.of(workerEndpoint, workerEndpoint), connected.getRef()));
+        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1, false));
+        assertNull(attached.receiveMessage(Duration.ofSeconds(10)).error());
+        final ExclusivePublication toShard = dataPlane.addExclusivePublication(listening.endpoint());
+        final MessageSender sender = dataPlane.newSender(toShard, counters, MessageSender.Traffic.GRADIENT);
+        sender.awaitConnected(Duration.ofSeconds(5));
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+        final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
+            .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
+            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
+        final int length = SparseEncoder.encode(
+            buffer, 0, header, Encoding.SPARSE_F32, new int[] {3}, new float[] {2.0f}, 1);
+        assertTrue(sender.send(buffer, 0, length) > 0);
+        awaitAcknowledgement(workerReplies, 1);
+
+        final ShardStatistics primaryStatistics = awaitStatistics(primary, (s) -> s.applied() >= 1);
+        assertTrue(primaryStatistics.replicationBytes() >= length, primaryStatistics.toString());
+        assertEquals(0, primaryStatistics.backupDetaches());
+        final float[] served = pullOverAeron(sender, buffer, range, workerReplies);
+        // The primary's node is lost: its successor takes the copy's state, which holds the acknowledged push.
+        final TestProbe<PsShard.HandedOver> handedOver = testKit.createTestProbe();
+        copy.tell(new PsShard.HandOver(handedOver.getRef()));
+        final PsShard.HandedOver handed = handedOver.receiveMessage(Duration.ofSeconds(10));
+        assertNull(handed.error());
+        assertEquals(1, handed.state().version());
+        assertEquals(1, handed.state().lastAppliedSequence(0));
+        final float[] copied = new float[range.length()];
+        handed.state().snapshotInto(copied);
+        assertArrayEquals(served, copied);
+        final TestProbe<PsShard.Ready> successorReady = testKit.createTestProbe();
+        final ActorRef<PsShard.Command> successor = testKit.spawn(PsShard.create(
+            setup(range, counters, 95, null, successorReady, false, handed.state())));
+        final PsShard.Ready promoted = successorReady.receiveMessage(Duration.ofSeconds(10));
+        assertTrue(promoted.fromBackup());
+        assertEquals(1, promoted.version());
+
+        final TestProbe<PsShard.Stopped> stopped = testKit.createTestProbe();
+        primary.tell(new PsShard.Stop(stopped.getRef()));
+        stopped.receiveMessage(Duration.ofSeconds(10));
+        successor.tell(new PsShard.Stop(stopped.getRef()));
+        toShard.close();
+        workerReplies.close();
+    }
+
+    private static void awaitAcknowledgement(final Subscription replies, final long sequence)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().authenticator(new MessageAuthenticator(KEY));
+        final boolean[] received = new boolean[1];
+        final FragmentAssembler assembler = new FragmentAssembler((b, offset, len, h) ->
+        {
+            if (header.wrap(b, offset, len) == RejectReason.NONE && header.sequence() == sequence)
+            {
+                received[0] = true;
+            }
+        });
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!received[0] && System.nanoTime() < deadline)
+        {
+            replies.poll(assembler, 16);
+            Thread.onSpinWait();
+        }
+        assertTrue(received[0], "no acknowledgement of sequence " + sequence);
+    }
+
     private record ConnectedShard(ActorRef<PsShard.Command> shard, PsShard.Ready listening,
         Subscription workerReplies, ExclusivePublication toShard, MessageSender sender)
     {
@@ -211,7 +301,7 @@ class PsShardTest
         final Endpoint workerEndpoint = dataPlane.resolveEndpoint(workerReplies, Duration.ofSeconds(5));
         final TestProbe<PsShard.Connected> connected = testKit.createTestProbe();
         shard.tell(new PsShard.Connect(List.of(workerEndpoint, workerEndpoint), connected.getRef()));
-        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1));
+        connected.expectMessage(Duration.ofSeconds(10), new PsShard.Connected(1, false));
         final ExclusivePublication toShard = dataPlane.addExclusivePublication(listening.endpoint());
         final MessageSender sender = dataPlane.newSender(toShard, counters, MessageSender.Traffic.GRADIENT);
         sender.awaitConnected(Duration.ofSeconds(5));
@@ -221,9 +311,16 @@ class PsShardTest
     private static PsShardSetup setup(final KeyRange range, final TrainingCounters counters, final int streamId,
         final CheckpointPlan plan, final TestProbe<PsShard.Ready> ready)
     {
+        return setup(range, counters, streamId, plan, ready, false, null);
+    }
+
+    private static PsShardSetup setup(final KeyRange range, final TrainingCounters counters, final int streamId,
+        final CheckpointPlan plan, final TestProbe<PsShard.Ready> ready, final boolean backup,
+        final ShardState promoted)
+    {
         return new PsShardSetup("job", JOB, range, Workload.W1, 5L,
             OptimiserConfig.of(OptimiserConfig.Kind.SGD, 0.5f), StalenessPolicy.CONSTANT, 1, dataPlane, counters,
-            counters, runner, streamId, KEY, plan, ready.getRef());
+            counters, runner, streamId, KEY, plan, backup, promoted, ready.getRef());
     }
 
     private static ShardStatistics awaitStatistics(
@@ -231,12 +328,20 @@ class PsShardTest
     {
         final TestProbe<ShardStatistics> statistics = testKit.createTestProbe();
         ShardStatistics seen = null;
-        for (int attempt = 0; attempt < 100 && (seen == null || !until.test(seen)); attempt++)
+        // A deadline, not a number of attempts: a statistics round trip takes a millisecond, a first datagram over a
+        // new Aeron connection on a busy machine can take far longer.
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((seen == null || !until.test(seen)) && System.nanoTime() < deadline)
         {
+            if (seen != null)
+            {
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
             shard.tell(new PsShard.GetStatistics(statistics.getRef()));
             seen = statistics.receiveMessage(Duration.ofSeconds(5));
         }
         assertNotNull(seen);
+        assertTrue(until.test(seen), "statistics never reached the expected state: " + seen);
         return seen;
     }
 

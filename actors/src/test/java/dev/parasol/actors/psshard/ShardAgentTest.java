@@ -77,7 +77,8 @@ class ShardAgentTest
         final Subscription subscription = aeron.addSubscription(CHANNEL, STREAM_ID);
         final Publication publication = aeron.addPublication(CHANNEL, STREAM_ID);
         final CapturingSender replies = new CapturingSender();
-        final ShardAgent agent = new ShardAgent(state, subscription, replies, 8);
+        final ShardAgent agent =
+            new ShardAgent(state, subscription, replies, 8, ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT);
         assertEquals("ps-shard-11-0", agent.roleName());
         awaitTrue(publication::isConnected, agent);
 

@@ -54,8 +54,9 @@ class ShardStateRejectionTest
             Arguments.of("truncated header", new Message(valid(ok).buffer(), 40), RejectReason.TRUNCATED),
             Arguments.of("trailing byte", trailing(valid(ok)), RejectReason.LENGTH_MISMATCH),
             Arguments.of("non-finite value", nonFinite(valid(ok)), RejectReason.NON_FINITE_VALUE),
+            // A shard takes an update only as its backup copy's confirmation, and this one has no copy.
             Arguments.of("parameter update sent to a shard", typed(ok, MessageType.PARAMETER_UPDATE),
-                ShardRejectReason.UNEXPECTED_TYPE),
+                ShardRejectReason.UNEXPECTED_CONFIRMATION),
             Arguments.of("parameter snapshot sent to a shard", typed(ok, MessageType.PARAMETER_SNAPSHOT),
                 ShardRejectReason.UNEXPECTED_TYPE),
             Arguments.of("negative base version", ok.sparsePush(0, 9, -1, INDICES, VALUES),

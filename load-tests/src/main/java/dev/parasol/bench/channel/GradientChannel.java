@@ -56,7 +56,8 @@ final class GradientChannel implements MeasuredStream
 
         state = pushCase.newShardState();
         final ReplySender acknowledge = this::onAcknowledgement;
-        agent = new ShardAgent(state, subscription, acknowledge, fragmentLimit);
+        agent = new ShardAgent(
+            state, subscription, acknowledge, fragmentLimit, ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT);
         poller = new Poller("shard-receiver", agent::doWork, dataPlane.context().newAgentIdleStrategy());
         Delivery.awaitConnected(publication);
     }
