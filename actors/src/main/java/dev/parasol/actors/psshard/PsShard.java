@@ -408,6 +408,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         }
         startAgent(state, (worker, buffer, offset, length) ->
             worker >= 0 && worker < senders.length ? senders[worker].send(buffer, offset, length) : -1);
+        publications.forEach(agent::probe);
         connect.replyTo().tell(new Connected(setup.range().shard(), setup.backup()));
         if (pendingAttach != null)
         {
@@ -458,6 +459,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         final ShardState state = newState();
         state.becomeReplica();
         startAgent(state, (worker, buffer, offset, length) -> confirmations.send(buffer, offset, length));
+        agent.probe(toPrimary);
         connect.replyTo().tell(new Connected(setup.range().shard(), setup.backup()));
         return this;
     }
@@ -465,6 +467,10 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     private ReplySender forwarder(final Endpoint backupEndpoint)
     {
         final ExclusivePublication toBackup = connectTo("its backup copy", backupEndpoint);
+        if (agent != null)
+        {
+            agent.probe(toBackup);
+        }
         final MessageSender sender =
             setup.dataPlane().newSender(toBackup, setup.counters(), MessageSender.Traffic.REPLICATION);
         return (worker, buffer, offset, length) -> sender.send(buffer, offset, length);
@@ -631,6 +637,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
         try
         {
             final ExclusivePublication publication = connectTo(workerId, admit.endpoint());
+            agent.probe(publication);
             slotPublications[workerId] = publication;
             final MessageSender sender = newSender(workerId, publication);
             final MessageSender[] senders = this.senders;

@@ -1,6 +1,8 @@
 package dev.parasol.actors.psshard;
 
+import dev.parasol.actors.dataplane.TailProbe;
 import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
@@ -8,6 +10,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -49,7 +52,16 @@ public final class ShardAgent implements Agent
      */
     public static final long CONFIRMATION_TIMEOUT_NS_DEFAULT = 3_000_000_000L;
 
+    /**
+     * How long a stream the shard sends on stays quiet after a message before its {@link TailProbe} moves it on.
+     */
+    public static final long TAIL_PROBE_IDLE_NS = 2_000_000L;
+
+    private static final long PROBE_CHECK_INTERVAL_NS = 250_000L;
+
     private static final int COMMAND_LIMIT = 4;
+
+    private static final TailProbe[] NO_PROBES = new TailProbe[0];
 
     private final ShardState state;
     private final Subscription subscription;
@@ -64,6 +76,8 @@ public final class ShardAgent implements Agent
     private final long confirmationTimeoutNs;
     private long lastConfirmations;
     private long waitingSinceNs;
+    private long lastProbeCheckNs;
+    private volatile TailProbe[] probes = NO_PROBES;
     private volatile boolean stopped;
 
     /**
@@ -125,8 +139,47 @@ public final class ShardAgent implements Agent
             {
                 work += checkConfirmations();
             }
+            work += probeQuietStreams();
         }
         return work;
+    }
+
+    private int probeQuietStreams()
+    {
+        final TailProbe[] probes = this.probes;
+        if (probes.length == 0)
+        {
+            return 0;
+        }
+        final long now = System.nanoTime();
+        if (now - lastProbeCheckNs < PROBE_CHECK_INTERVAL_NS)
+        {
+            return 0;
+        }
+        lastProbeCheckNs = now;
+        int work = 0;
+        for (final TailProbe probe : probes)
+        {
+            if (!probe.publication().isClosed() && probe.probeIfIdle(now, TAIL_PROBE_IDLE_NS))
+            {
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Probe a stream this shard sends on (to a worker, the evaluator, its copy or its primary) whenever it goes quiet
+     * after a message, so that the receiver recovers a lost last datagram at once ({@link TailProbe}). Thread-safe;
+     * the probe is then used on the agent's thread only.
+     *
+     * @param publication the stream.
+     */
+    public synchronized void probe(final Publication publication)
+    {
+        final TailProbe[] grown = Arrays.copyOf(probes, probes.length + 1);
+        grown[probes.length] = new TailProbe(publication);
+        probes = grown;
     }
 
     private int checkConfirmations()

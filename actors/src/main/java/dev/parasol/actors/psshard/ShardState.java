@@ -132,6 +132,11 @@ public final class ShardState
     public static final int CONFIRMED = 5;
 
     /**
+     * Outcome of {@link #onMessage}: an empty message, a sender's tail probe ({@code TailProbe}); nothing to do.
+     */
+    public static final int PROBE = 6;
+
+    /**
      * A worker's update turns dense once more than {@code length / DENSE_DIVISOR} coordinates changed: a sparse entry
      * takes 5 to 9 bytes against 4 per dense coordinate, so from a third on dense is no bigger and much cheaper.
      */
@@ -189,6 +194,7 @@ public final class ShardState
     private long replicationBytes;
     private long backupDetaches;
     private long confirmations;
+    private long probesReceived;
 
     /**
      * Construct the state of a shard at version 0, every worker due a full update.
@@ -315,10 +321,17 @@ public final class ShardState
      * @param offset  of the first byte of the message.
      * @param length  of the message in bytes, exactly.
      * @param replies where the reply goes; called at most once, before this method returns.
-     * @return {@link #APPLIED}, {@link #DUPLICATE}, {@link #DROPPED_STALE}, {@link #SERVED} or {@link #REJECTED}.
+     * @return {@link #APPLIED}, {@link #DUPLICATE}, {@link #DROPPED_STALE}, {@link #SERVED}, {@link #CONFIRMED},
+     *         {@link #PROBE} or {@link #REJECTED}.
      */
     public int onMessage(final DirectBuffer buffer, final int offset, final int length, final ReplySender replies)
     {
+        if (length == 0)
+        {
+            // A tail probe: it only made the transport see the stream move on. Carries nothing, changes nothing.
+            probesReceived++;
+            return PROBE;
+        }
         bytesIn += length;
         final MessageHeaderDecoder decoder = this.decoder;
         final RejectReason reason = decoder.wrap(buffer, offset, length, jobId, rangeStart, rangeEnd);
@@ -471,6 +484,16 @@ public final class ShardState
     public int heldAcknowledgementCount()
     {
         return held.size();
+    }
+
+    /**
+     * Get the number of empty messages (tail probes) received.
+     *
+     * @return the count.
+     */
+    public long probeCount()
+    {
+        return probesReceived;
     }
 
     /**

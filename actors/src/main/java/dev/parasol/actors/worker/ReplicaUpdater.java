@@ -18,6 +18,11 @@ import org.agrona.DirectBuffer;
  */
 final class ReplicaUpdater
 {
+    /**
+     * What {@link #onMessage} returns for an empty message (a tail probe): neither an update nor a rejection.
+     */
+    static final int EMPTY_MESSAGE = -2;
+
     private final long jobId;
     private final float[] replica;
     private final KeyRange[] ranges;
@@ -52,11 +57,16 @@ final class ReplicaUpdater
      * Validate and apply one message.
      *
      * @return the shard whose update was applied ({@link #lastSequence()} then holds the sequence it acknowledges),
-     * or -1 when the message was rejected and counted.
+     * -1 when the message was rejected and counted, or {@link #EMPTY_MESSAGE} for a tail probe.
      */
     int onMessage(final DirectBuffer buffer, final int offset, final int length)
     {
         lastShard = -1;
+        if (length == 0)
+        {
+            // A shard's tail probe: it only made Aeron see the stream move on.
+            return EMPTY_MESSAGE;
+        }
         RejectReason reason = header.wrap(buffer, offset, length);
         final int shard = reason == RejectReason.NONE ? header.shardId() : -1;
         if (reason == RejectReason.NONE && (shard < 0 || shard >= ranges.length))

@@ -17,4 +17,15 @@ interface ShardLink
      * @return a positive position when accepted, a negative Aeron code when not.
      */
     long send(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Move the stream on with an empty message if it has been quiet for {@code idleNs} since its last message
+     * ({@link dev.parasol.actors.dataplane.TailProbe}); a link without a transport does nothing.
+     *
+     * @param nowNs  the time now.
+     * @param idleNs how long the link must have been quiet.
+     */
+    default void probeIfIdle(long nowNs, long idleNs)
+    {
+    }
 }

@@ -1,6 +1,7 @@
 package dev.parasol.actors.worker;
 
 import dev.parasol.actors.dataplane.MessageSender;
+import dev.parasol.actors.dataplane.TailProbe;
 import org.agrona.DirectBuffer;
 
 /**
@@ -13,6 +14,7 @@ final class ShardRoute
 {
     private volatile MessageSender pushes;
     private volatile MessageSender requests;
+    private volatile TailProbe probe;
 
     ShardRoute(final MessageSender pushes, final MessageSender requests)
     {
@@ -27,6 +29,8 @@ final class ShardRoute
      */
     void moveTo(final MessageSender pushes, final MessageSender requests)
     {
+        // Pushes and requests share one publication; its probe is read by the loop's thread only.
+        this.probe = new TailProbe(requests.publication());
         this.pushes = pushes;
         this.requests = requests;
     }
@@ -49,5 +53,33 @@ final class ShardRoute
     long request(final DirectBuffer buffer, final int offset, final int length)
     {
         return requests.send(buffer, offset, length);
+    }
+
+    void probeIfIdle(final long nowNs, final long idleNs)
+    {
+        probe.probeIfIdle(nowNs, idleNs);
+    }
+
+    /**
+     * Get a link that sends requests, and probes the stream when it has been quiet.
+     *
+     * @return the link.
+     */
+    ShardLink requestLink()
+    {
+        return new ShardLink()
+        {
+            @Override
+            public long send(final DirectBuffer buffer, final int offset, final int length)
+            {
+                return request(buffer, offset, length);
+            }
+
+            @Override
+            public void probeIfIdle(final long nowNs, final long idleNs)
+            {
+                ShardRoute.this.probeIfIdle(nowNs, idleNs);
+            }
+        };
     }
 }

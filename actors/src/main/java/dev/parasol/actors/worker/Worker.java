@@ -178,7 +178,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             final ShardRoute route = connectTo(s, setup.shardEndpoints().get(s));
             routes[s] = route;
             pushLinks[s] = route::push;
-            requestLinks[s] = route::request;
+            requestLinks[s] = route.requestLink();
         }
 
         final KeyRange[] ranges = setup.ranges().toArray(new KeyRange[0]);

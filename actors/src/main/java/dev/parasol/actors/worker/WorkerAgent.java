@@ -61,6 +61,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WorkerAgent implements Agent
 {
     private static final int FRAGMENT_LIMIT = 16;
+
+    /**
+     * How long a link to a shard with unanswered messages stays quiet before its {@code TailProbe} moves the stream
+     * on: a few loopback round trips, a fraction of one step on a slow link.
+     */
+    static final long TAIL_PROBE_IDLE_NS = 2_000_000L;
     private static final int WAIT_NONE = 0;
     private static final int WAIT_PERMIT = 1;
     private static final int WAIT_PARAMETERS = 2;
@@ -428,8 +434,20 @@ final class WorkerAgent implements Agent
     private int pollReplies()
     {
         final int fragments = replies.poll(replyHandler, FRAGMENT_LIMIT);
-        if (fragments == 0 && (acksPending > 0 || updatesPending > 0) &&
-            nanoClock.nanoTime() - lastSendNs > resendIntervalNs)
+        if (fragments != 0 || acksPending == 0 && updatesPending == 0)
+        {
+            return fragments;
+        }
+        final long nowNs = nanoClock.nanoTime();
+        for (int s = 0; s < requestLinks.length; s++)
+        {
+            if (awaitingAck[s] || awaitingUpdate[s])
+            {
+                // A lost last datagram of what was sent would otherwise wait for Aeron's 100 ms heartbeat.
+                requestLinks[s].probeIfIdle(nowNs, TAIL_PROBE_IDLE_NS);
+            }
+        }
+        if (nowNs - lastSendNs > resendIntervalNs)
         {
             // Resend what is unanswered with the same sequence: shards never apply a push sequence twice.
             for (int s = 0; s < pushLinks.length; s++)
@@ -456,6 +474,10 @@ final class WorkerAgent implements Agent
     private void onReply(final DirectBuffer buffer, final int offset, final int length)
     {
         final int shard = updater.onMessage(buffer, offset, length);
+        if (shard == ReplicaUpdater.EMPTY_MESSAGE)
+        {
+            return;
+        }
         if (shard < 0)
         {
             telemetry.onRejected();

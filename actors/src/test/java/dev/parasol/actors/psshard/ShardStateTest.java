@@ -60,6 +60,24 @@ class ShardStateTest
     }
 
     @Test
+    void shouldIgnoreAnEmptyMessageWhichIsATailProbe()
+    {
+        final ShardState state = newState(StalenessPolicy.CONSTANT);
+        final ShardState twin = newState(StalenessPolicy.CONSTANT);
+
+        assertEquals(ShardState.PROBE, state.onMessage(new org.agrona.concurrent.UnsafeBuffer(new byte[0]), 0, 0,
+            sender));
+
+        assertEquals(0, sender.count(), "no reply");
+        assertEquals(1, state.probeCount());
+        assertEquals(0, state.rejectedCount(), "a probe is not hostile");
+        assertEquals(0, state.statistics().bytesIn());
+        assertEquals(ShardState.SERVED, messages.request(0, 1, 0).feed(state, sender));
+        assertEquals(ShardState.SERVED, messages.request(0, 1, 0).feed(twin, new CapturingSender()));
+        assertArrayEquals(params(twin), sender.last().values());
+    }
+
+    @Test
     void shouldApplySgdStepToExactlyTheNamedCoordinatesWhenSparsePush()
     {
         final ShardState state = newState(StalenessPolicy.CONSTANT);
