@@ -67,6 +67,8 @@ class CborSerializationTest
         "on the runner's node only",
         "dev.parasol.actors.jobapi.JobManager$SubmissionRecorded",
         "the manager's own ask adapter: the job it carries is the manager's in-memory record, never sent",
+        "dev.parasol.actors.jobapi.JobManager$CancelRecorded",
+        "the manager's own ask adapter for a cancel being recorded; it carries the journal's failure, never sent",
         "dev.parasol.actors.host.NodeHost$WorkerStopReply",
         "the host's own ask adapter, carrying the host's collection of replies to one StopJob",
         "dev.parasol.actors.host.NodeHost$BackupHandedOver",

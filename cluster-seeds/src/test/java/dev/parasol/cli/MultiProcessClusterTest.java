@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,8 @@ class MultiProcessClusterTest
 {
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(150);
     private static final Path DATA = Path.of(DatasetLocator.SYSTEM_DIRECTORY_DEFAULT);
+    // A killed node is downed after it is unreachable for stable-after; shortened so the tests wait less.
+    private static final String FAST_DOWNING = "-Dpekko.cluster.split-brain-resolver.stable-after=4s";
 
     @TempDir
     Path dir;
@@ -105,20 +108,18 @@ class MultiProcessClusterTest
         final int[] control = ClusterProcesses.freeTcpPorts(3);
         final int[] data = ClusterProcesses.freeUdpPorts(3);
         final String seed = "127.0.0.1:" + control[0];
-        // A killed node is downed after it is unreachable for stable-after; shortened so the test waits less.
-        final String fastDowning = "-Dpekko.cluster.split-brain-resolver.stable-after=4s";
 
         final Started coordinator =
-            processes.startNode("node-1", "coordinator,ps", control[0], data[0], seed, fastDowning);
+            processes.startNode("node-1", "coordinator,ps", control[0], data[0], seed, FAST_DOWNING);
         processes.awaitUp(coordinator);
-        final Started survivor = processes.startNode("node-2", "ps,worker", control[1], data[1], seed, fastDowning);
-        final Started victim = processes.startNode("node-3", "worker", control[2], data[2], seed, fastDowning);
+        final Started survivor = processes.startNode("node-2", "ps,worker", control[1], data[1], seed, FAST_DOWNING);
+        final Started victim = processes.startNode("node-3", "worker", control[2], data[2], seed, FAST_DOWNING);
         processes.awaitUp(survivor);
         processes.awaitUp(victim);
 
         // The client is a member too (and may be the leader, which takes the resolver's decisions): every member
         // must run the same downing settings.
-        final Started client = submitW1(seed, "30", List.of(fastDowning));
+        final Started client = submitW1(seed, "30", List.of(FAST_DOWNING));
         // The first progress line: the workers train (W1 reaches its target some seconds later).
         processes.awaitLine(client, "] epoch ");
         processes.kill(victim);
@@ -140,38 +141,22 @@ class MultiProcessClusterTest
     @Test
     void shouldRestartAShardFromItsCheckpointAndReachTheTargetWhenItsNodeIsKilled() throws Exception
     {
-        assumeTrue(Files.isRegularFile(DATA.resolve(FashionMnist.TRAIN_IMAGES + ".gz")),
-            "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist");
-        final int[] control = ClusterProcesses.freeTcpPorts(3);
-        final int[] data = ClusterProcesses.freeUdpPorts(3);
-        final String seed = "127.0.0.1:" + control[0];
-        final String fastDowning = "-Dpekko.cluster.split-brain-resolver.stable-after=4s";
-        final String checkpointEverySecond = "-Dparasol.shards.checkpoint-interval=1s";
         // Without backup copies, so that the checkpoint is what the shard restarts from.
-        final String noCopies = "-Dparasol.shards.backup-copies=off";
-
-        final Started coordinator = processes.startNode(
-            "node-1", "coordinator,ps", control[0], data[0], seed, fastDowning, checkpointEverySecond, noCopies);
-        processes.awaitUp(coordinator);
-        final Started victim = processes.startNode(
-            "node-2", "ps", control[1], data[1], seed, fastDowning, checkpointEverySecond, noCopies);
-        final Started workers = processes.startNode(
-            "node-3", "worker", control[2], data[2], seed, fastDowning, checkpointEverySecond, noCopies);
-        processes.awaitUp(victim);
-        processes.awaitUp(workers);
+        final PsKillCluster cluster = startPsKillCluster(
+            "-Dparasol.shards.checkpoint-interval=1s", "-Dparasol.shards.backup-copies=off");
 
         // The job's checkpoint directory is on a file system both ps nodes share (here: the same machine).
-        final Started client = submitW1(seed, "30", List.of(fastDowning));
+        final Started client = submitW1(cluster.seed(), "30", List.of(FAST_DOWNING));
         processes.awaitLine(client, "] epoch ");
         // Long enough for a checkpoint or two of the shard that is about to die.
         Thread.sleep(1_500);
-        processes.kill(victim);
+        processes.kill(cluster.victim());
 
         final JsonNode json = awaitReport(client);
         assertEquals(1, json.get("shard_restarts").asInt(), json::toString);
         assertTrue(json.get("warnings").toString().contains("restarted on"), json::toString);
         // Both shards now live on the surviving ps node, and they had checkpointed.
-        final String survivor = "127.0.0.1:" + control[0];
+        final String survivor = cluster.seed();
         assertEquals(survivor, json.get("placement").path("shard 0").asText(), json::toString);
         assertEquals(survivor, json.get("placement").path("shard 1").asText(), json::toString);
         assertTrue(json.get("checkpoints_written").asLong() > 0, json::toString);
@@ -180,28 +165,12 @@ class MultiProcessClusterTest
     @Test
     void shouldContinueAShardFromItsBackupCopyLosingNothingAcknowledgedWhenItsNodeIsKilled() throws Exception
     {
-        assumeTrue(Files.isRegularFile(DATA.resolve(FashionMnist.TRAIN_IMAGES + ".gz")),
-            "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist");
-        final int[] control = ClusterProcesses.freeTcpPorts(3);
-        final int[] data = ClusterProcesses.freeUdpPorts(3);
-        final String seed = "127.0.0.1:" + control[0];
-        final String fastDowning = "-Dpekko.cluster.split-brain-resolver.stable-after=4s";
         // No checkpoints at all: only the copy can carry the lost shard's state.
-        final String noCheckpoints = "-Dparasol.shards.checkpoint-interval=0s";
+        final PsKillCluster cluster = startPsKillCluster("-Dparasol.shards.checkpoint-interval=0s");
 
-        final Started coordinator = processes.startNode(
-            "node-1", "coordinator,ps", control[0], data[0], seed, fastDowning, noCheckpoints);
-        processes.awaitUp(coordinator);
-        final Started victim = processes.startNode("node-2", "ps", control[1], data[1], seed, fastDowning,
-            noCheckpoints);
-        final Started workers = processes.startNode("node-3", "worker", control[2], data[2], seed, fastDowning,
-            noCheckpoints);
-        processes.awaitUp(victim);
-        processes.awaitUp(workers);
-
-        final Started client = submitW1(seed, "30", List.of(fastDowning));
+        final Started client = submitW1(cluster.seed(), "30", List.of(FAST_DOWNING));
         processes.awaitLine(client, "] epoch ");
-        processes.kill(victim);
+        processes.kill(cluster.victim());
 
         final JsonNode json = awaitReport(client);
         assertEquals(2, json.get("backup_copies").asInt(), json::toString);
@@ -211,7 +180,7 @@ class MultiProcessClusterTest
         assertTrue(json.get("warnings").toString().contains("from its backup copy"), json::toString);
         assertTrue(json.get("replication_bytes").asLong() > 0, json::toString);
         // Both shards now live on the surviving ps node: one from its copy, one that lost its copy.
-        final String survivor = "127.0.0.1:" + control[0];
+        final String survivor = cluster.seed();
         assertEquals(survivor, json.get("placement").path("shard 0").asText(), json::toString);
         assertEquals(survivor, json.get("placement").path("shard 1").asText(), json::toString);
         // Nothing acknowledged is lost and nothing is applied twice: every update the workers sent was applied or
@@ -221,6 +190,37 @@ class MultiProcessClusterTest
         final long accounted = json.get("updates_applied").asLong() + json.get("updates_dropped_stale").asLong();
         assertEquals(sent, accounted, json::toString);
         assertTrue(sent > 0, json::toString);
+    }
+
+    /**
+     * The cluster of the ps-loss tests, up: node-1 coordinator and ps (the seed, which survives), node-2 ps only (the
+     * victim), node-3 worker.
+     *
+     * @param seed   the seed node's address, also the surviving ps node's.
+     * @param victim the ps-only node.
+     */
+    private record PsKillCluster(String seed, Started victim)
+    {
+    }
+
+    private PsKillCluster startPsKillCluster(final String... nodeOptions) throws Exception
+    {
+        assumeTrue(Files.isRegularFile(DATA.resolve(FashionMnist.TRAIN_IMAGES + ".gz")),
+            "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist");
+        final int[] control = ClusterProcesses.freeTcpPorts(3);
+        final int[] data = ClusterProcesses.freeUdpPorts(3);
+        final String seed = "127.0.0.1:" + control[0];
+        final List<String> options = new ArrayList<>(List.of(FAST_DOWNING));
+        options.addAll(List.of(nodeOptions));
+        final String[] jvmOptions = options.toArray(new String[0]);
+        final Started coordinator = processes.startNode(
+            "node-1", "coordinator,ps", control[0], data[0], seed, jvmOptions);
+        processes.awaitUp(coordinator);
+        final Started victim = processes.startNode("node-2", "ps", control[1], data[1], seed, jvmOptions);
+        final Started workers = processes.startNode("node-3", "worker", control[2], data[2], seed, jvmOptions);
+        processes.awaitUp(victim);
+        processes.awaitUp(workers);
+        return new PsKillCluster(seed, victim);
     }
 
     /**

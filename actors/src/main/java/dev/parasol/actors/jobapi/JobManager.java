@@ -292,6 +292,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
     {
     }
 
+    private record CancelRecorded(String jobId, ActorRef<StatusReply<Done>> replyTo, Throwable failure)
+        implements Command, NoSerializationVerificationNeeded
+    {
+    }
+
     private record SubscriberTerminated(ActorRef<JobEvent> subscriber) implements Command
     {
     }
@@ -471,6 +476,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
             .onMessage(JobFailed.class, this::onJobFailed)
             .onMessage(ResumePointReached.class, this::onResumePointReached)
             .onMessage(SubmissionRecorded.class, this::onSubmissionRecorded)
+            .onMessage(CancelRecorded.class, this::onCancelRecorded)
             .onMessage(CancelTimeout.class, this::onCancelTimeout)
             .onMessage(SubscriberTerminated.class, this::onSubscriberTerminated)
             .onSignal(Terminated.class, this::onRunnerTerminated)
@@ -580,9 +586,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
         {
             queue.remove(job);
             job.cancelRequested = true;
-            record(new JobJournal.CancelRequested(job.id));
+            recordCancel(job, message.replyTo());
             end(job, JobStatus.State.CANCELLED);
-            message.replyTo().tell(StatusReply.ack());
             startQueuedJobs();
         }
         else
@@ -590,13 +595,38 @@ public final class JobManager extends AbstractBehavior<JobManager.Command>
             if (!job.cancelRequested)
             {
                 job.cancelRequested = true;
-                record(new JobJournal.CancelRequested(job.id));
                 getContext().getLog().info("job {} cancel requested; telling its runner to stop", job.id);
                 job.runner.tell(JobRunnerCommand.Stop.INSTANCE);
                 timers.startSingleTimer(job.id, new CancelTimeout(job.id), cancelGrace);
             }
-            message.replyTo().tell(StatusReply.ack());
+            recordCancel(job, message.replyTo());
         }
+        return this;
+    }
+
+    /**
+     * Acknowledge a cancel only once it is recorded: a manager that recovers the job after this node is lost must
+     * not resume, as running, a job whose cancel was acknowledged. A repeat is recorded again, which is harmless.
+     */
+    private void recordCancel(final Job job, final ActorRef<StatusReply<Done>> replyTo)
+    {
+        getContext().ask(JobJournal.Recorded.class, journal, RECORD_TIMEOUT,
+            (recordedTo) -> new JobJournal.Record(new JobJournal.CancelRequested(job.id), recordedTo),
+            (recorded, failure) -> new CancelRecorded(job.id, replyTo, failure));
+    }
+
+    private Behavior<Command> onCancelRecorded(final CancelRecorded message)
+    {
+        if (message.failure() == null)
+        {
+            message.replyTo().tell(StatusReply.ack());
+            return this;
+        }
+        final String error = "job journal: the cancel of " + message.jobId() + " was not recorded within " +
+            RECORD_TIMEOUT + " (" + message.failure().getMessage() + "); the job is being stopped, but a manager " +
+            "that takes over now may resume it: cancel again (parasol.jobs.journal)";
+        getContext().getLog().error(error);
+        message.replyTo().tell(StatusReply.error(error));
         return this;
     }
 

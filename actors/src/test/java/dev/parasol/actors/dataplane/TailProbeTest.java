@@ -47,12 +47,12 @@ class TailProbeTest
             assertFalse(probe.probeIfIdle(start + 10 * IDLE_NS, IDLE_NS), "nothing sent yet: nothing to probe");
             final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
             message.putLong(0, 42L);
-            assertTrue(publication.offer(message, 0, 64) > 0);
+            offer(publication, message);
             assertFalse(probe.probeIfIdle(start, IDLE_NS), "the first look at a new position starts the quiet time");
             assertFalse(probe.probeIfIdle(start + IDLE_NS / 2, IDLE_NS), "not quiet long enough");
             assertTrue(probe.probeIfIdle(start + IDLE_NS, IDLE_NS));
             assertFalse(probe.probeIfIdle(start + 5 * IDLE_NS, IDLE_NS), "one probe per quiet period");
-            assertTrue(publication.offer(message, 0, 64) > 0);
+            offer(publication, message);
             assertFalse(probe.probeIfIdle(start + 6 * IDLE_NS, IDLE_NS));
             assertTrue(probe.probeIfIdle(start + 7 * IDLE_NS, IDLE_NS), "a new message, a new quiet period");
             assertEquals(2, probe.probeCount());
@@ -67,5 +67,21 @@ class TailProbeTest
             }
             assertEquals(List.of(64, 0, 64, 0), lengths);
         }
+    }
+
+    /**
+     * Offer until accepted: a publication that has just connected may refuse the first offers until the receiver's
+     * first status message opens its window.
+     */
+    private static void offer(final ExclusivePublication publication, final UnsafeBuffer message)
+    {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        long result = publication.offer(message, 0, message.capacity());
+        while (result < 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+            result = publication.offer(message, 0, message.capacity());
+        }
+        assertTrue(result > 0, "offer refused: " + MessageSender.resultName(result));
     }
 }

@@ -99,9 +99,7 @@ class PsShardTest
         final ExclusivePublication toShard = connectedShard.toShard();
         final MessageSender sender = connectedShard.sender();
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
-        final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
-            .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
-            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
+        final MessageHeaderEncoder header = pushHeader(range);
         final int length = SparseEncoder.encode(buffer, 0, header, Encoding.SPARSE_F32, new int[] {3, 10},
             new float[] {2.0f, -4.0f}, 2);
         // Replayed on purpose: the shard must apply sequence 1 once.
@@ -167,9 +165,7 @@ class PsShardTest
         final ActorRef<PsShard.Command> shard = connectedShard.shard();
         final MessageSender sender = connectedShard.sender();
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
-        final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
-            .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
-            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
+        final MessageHeaderEncoder header = pushHeader(range);
         final int length = SparseEncoder.encode(
             buffer, 0, header, Encoding.SPARSE_F32, new int[] {3}, new float[] {2.0f}, 1);
         assertEquals(true, sender.send(buffer, 0, length) > 0);
@@ -226,9 +222,7 @@ class PsShardTest
         sender.awaitConnected(Duration.ofSeconds(5));
 
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
-        final MessageHeaderEncoder header = new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
-            .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
-            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
+        final MessageHeaderEncoder header = pushHeader(range);
         final int length = SparseEncoder.encode(
             buffer, 0, header, Encoding.SPARSE_F32, new int[] {3}, new float[] {2.0f}, 1);
         assertTrue(sender.send(buffer, 0, length) > 0);
@@ -261,6 +255,16 @@ class PsShardTest
         successor.tell(new PsShard.Stop(stopped.getRef()));
         toShard.close();
         workerReplies.close();
+    }
+
+    /**
+     * The header of worker 0's first push to shard 1, signed with the job's key.
+     */
+    private static MessageHeaderEncoder pushHeader(final KeyRange range)
+    {
+        return new MessageHeaderEncoder().messageType(MessageType.GRADIENT_PUSH)
+            .jobId(JOB).workerId(0).shardId(1).sequence(1).baseVersion(0).targetVersion(0)
+            .keyRange(range.start(), range.length()).authenticator(new MessageAuthenticator(KEY));
     }
 
     private static void awaitAcknowledgement(final Subscription replies, final long sequence)

@@ -87,6 +87,11 @@ class ShardReplicationTest
      */
     private void deliver(final ShardState primary, final ShardState copy)
     {
+        deliver(primary, copy, workers);
+    }
+
+    private void deliver(final ShardState primary, final ShardState copy, final ReplySender workerReplies)
+    {
         while (!toCopy.queue.isEmpty())
         {
             final int outcome = toCopy.queue.poll().feed(copy, toPrimary);
@@ -94,7 +99,7 @@ class ShardReplicationTest
         }
         while (!toPrimary.queue.isEmpty())
         {
-            assertEquals(ShardState.CONFIRMED, toPrimary.queue.poll().feed(primary, workers));
+            assertEquals(ShardState.CONFIRMED, toPrimary.queue.poll().feed(primary, workerReplies));
         }
     }
 
@@ -202,14 +207,7 @@ class ShardReplicationTest
                 }
             }
         }
-        while (!toCopy.queue.isEmpty())
-        {
-            toCopy.queue.poll().feed(copy, toPrimary);
-        }
-        while (!toPrimary.queue.isEmpty())
-        {
-            assertEquals(ShardState.CONFIRMED, toPrimary.queue.poll().feed(primary, checkedWorkers));
-        }
+        deliver(primary, copy, checkedWorkers);
 
         assertTrue(violations.isEmpty(), () -> violations.size() + " early acknowledgements, first: " +
             violations.get(0));
