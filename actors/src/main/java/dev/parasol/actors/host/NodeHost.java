@@ -84,8 +84,6 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
 
     private static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final String BACKUP_COPY_PART = "backup copy of shard ";
-
     /**
      * Messages a host accepts.
      */
@@ -156,11 +154,23 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
     /**
      * A part could not be started on a host.
      *
-     * @param part   which, e.g. {@code shard 1}.
-     * @param reason why, naming the setting or the file at fault.
+     * @param part         which, e.g. {@code shard 1}.
+     * @param reason       why, naming the setting or the file at fault.
+     * @param backupOfShard the shard whose backup copy could not start, or -1 when the part is not a copy: a copy
+     *                      is a safeguard the job can do without, any other part is needed.
      */
-    public record PlacementFailed(String part, String reason) implements CborSerializable
+    public record PlacementFailed(String part, String reason, int backupOfShard) implements CborSerializable
     {
+        /**
+         * A part the job needs could not be started.
+         *
+         * @param part   which, e.g. {@code shard 1}.
+         * @param reason why.
+         */
+        public PlacementFailed(final String part, final String reason)
+        {
+            this(part, reason, -1);
+        }
     }
 
     /**
@@ -329,28 +339,6 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         return this;
     }
 
-    /**
-     * Get the shard whose backup copy a {@link PlacementFailed} is about.
-     *
-     * @param part the failed part's name.
-     * @return the shard's index, or -1 if the part is not a backup copy.
-     */
-    public static int backupCopyShard(final String part)
-    {
-        if (part == null || !part.startsWith(BACKUP_COPY_PART))
-        {
-            return -1;
-        }
-        try
-        {
-            return Integer.parseInt(part.substring(BACKUP_COPY_PART.length()));
-        }
-        catch (final NumberFormatException ex)
-        {
-            return -1;
-        }
-    }
-
     private static String copyKey(final String jobId, final int shard)
     {
         return jobId + "/" + shard;
@@ -358,7 +346,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
 
     private void buildShard(final HostShard host, final ShardState promoted)
     {
-        final String part = (host.backup() ? BACKUP_COPY_PART : "shard ") + host.shard();
+        final String part = (host.backup() ? "backup copy of shard " : "shard ") + host.shard();
         try
         {
             final JobSpec spec = host.spec();
@@ -389,7 +377,7 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
         }
         catch (final RuntimeException ex)
         {
-            host.failedTo().tell(new PlacementFailed(part, describe(ex)));
+            host.failedTo().tell(new PlacementFailed(part, describe(ex), host.backup() ? host.shard() : -1));
         }
     }
 

@@ -572,7 +572,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             return next();
         }
         backups.connecting(shard, ready.shardRef(), ready.endpoint());
-        placement.put("backup of shard " + shard, copyNode);
+        placement.put(copyPlacement(shard), copyNode);
         getContext().watchWith(ready.shardRef(), new BackupLost(shard, ready.shardRef()));
         ready.shardRef().tell(new PsShard.Connect(List.of(shardEndpoints[shard]),
             getContext().messageAdapter(PsShard.Connected.class, ShardConnected::new)));
@@ -620,7 +620,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             copy.tell(new PsShard.Stop(getContext().getSystem().ignoreRef()));
         }
-        placement.remove("backup of shard " + shard);
+        placement.remove(copyPlacement(shard));
         final String warning = "shard " + shard + " goes on without a backup copy (" + why + "); losing its node " +
             "now rolls it back to its checkpoint";
         if (metrics == null)
@@ -648,7 +648,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         {
             shards[shard].tell(new PsShard.DetachBackup(shard));
         }
-        giveUpCopy(shard, "its copy on " + placement.getOrDefault("backup of shard " + shard, "?") + " was lost");
+        giveUpCopy(shard, "its copy on " + placement.getOrDefault(copyPlacement(shard), "?") + " was lost");
         maybeStartTraining();
         return next();
     }
@@ -666,6 +666,14 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         maybeStartTraining();
         return next();
+    }
+
+    /**
+     * Get the key of a shard's copy in the placement the report lists.
+     */
+    private static String copyPlacement(final int shard)
+    {
+        return "backup of shard " + shard;
     }
 
     private void startWarning(final String warning)
@@ -784,7 +792,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private Behavior<JobRunnerCommand> onPlacementFailed(final PlacementFailed message)
     {
         final NodeHost.PlacementFailed failed = message.failed();
-        final int copyOf = NodeHost.backupCopyShard(failed.part());
+        final int copyOf = failed.backupOfShard();
         if (copyOf >= 0)
         {
             // A copy is a safeguard, not a part the job needs.
@@ -1100,7 +1108,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         final String lostNode = placement.getOrDefault(message.name(), "?");
         shardRestarts.begin(shard, lastShardVersion[shard]);
         final boolean fromCopy = backups.stage(shard) == ShardBackups.Stage.ATTACHED;
-        final String from = fromCopy ? "its backup copy on " + placement.get("backup of shard " + shard) :
+        final String from = fromCopy ? "its backup copy on " + placement.get(copyPlacement(shard)) :
             "its latest checkpoint";
         if (fromCopy)
         {
@@ -1141,7 +1149,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
             // The copy holds every push the lost shard acknowledged; what it lacks was never acknowledged, and
             // the workers resend it.
             backups.none(shard);
-            placement.remove("backup of shard " + shard);
+            placement.remove(copyPlacement(shard));
             metrics.onShardPromoted(shard);
             metrics.warn("shard " + shard + " continues on " + nodeOf(ready.shardRef()) + " from its backup copy " +
                 "at version " + ready.version() + " (nothing acknowledged rolled back" + (behind > 0 ? "; " + behind +

@@ -135,30 +135,28 @@ public final class ShardAgent implements Agent
         if (!stopped)
         {
             work += subscription.poll(assembler, fragmentLimit);
-            if (state.heldAcknowledgementCount() > 0)
+            final boolean holding = state.heldAcknowledgementCount() > 0;
+            final TailProbe[] streams = probes;
+            if (holding || streams.length > 0)
             {
-                work += checkConfirmations();
+                // One clock read for both timers of the duty cycle.
+                final long now = System.nanoTime();
+                work += holding ? checkConfirmations(now) : 0;
+                work += probeQuietStreams(streams, now);
             }
-            work += probeQuietStreams();
         }
         return work;
     }
 
-    private int probeQuietStreams()
+    private int probeQuietStreams(final TailProbe[] streams, final long now)
     {
-        final TailProbe[] probes = this.probes;
-        if (probes.length == 0)
-        {
-            return 0;
-        }
-        final long now = System.nanoTime();
-        if (now - lastProbeCheckNs < PROBE_CHECK_INTERVAL_NS)
+        if (streams.length == 0 || now - lastProbeCheckNs < PROBE_CHECK_INTERVAL_NS)
         {
             return 0;
         }
         lastProbeCheckNs = now;
         int work = 0;
-        for (final TailProbe probe : probes)
+        for (final TailProbe probe : streams)
         {
             if (!probe.publication().isClosed() && probe.probeIfIdle(now, TAIL_PROBE_IDLE_NS))
             {
@@ -182,9 +180,8 @@ public final class ShardAgent implements Agent
         probes = grown;
     }
 
-    private int checkConfirmations()
+    private int checkConfirmations(final long now)
     {
-        final long now = System.nanoTime();
         final long confirmations = state.confirmationCount();
         if (confirmations != lastConfirmations || waitingSinceNs == 0)
         {

@@ -90,13 +90,21 @@ class ShardReplicationTest
         deliver(primary, copy, workers);
     }
 
-    private void deliver(final ShardState primary, final ShardState copy, final ReplySender workerReplies)
+    /**
+     * Deliver everything forwarded to the copy; its confirmations wait on their way back.
+     */
+    private void forwardAll(final ShardState copy)
     {
         while (!toCopy.queue.isEmpty())
         {
             final int outcome = toCopy.queue.poll().feed(copy, toPrimary);
             assertTrue(outcome == ShardState.APPLIED || outcome == ShardState.DROPPED_STALE, "copy: " + outcome);
         }
+    }
+
+    private void deliver(final ShardState primary, final ShardState copy, final ReplySender workerReplies)
+    {
+        forwardAll(copy);
         while (!toPrimary.queue.isEmpty())
         {
             assertEquals(ShardState.CONFIRMED, toPrimary.queue.poll().feed(primary, workerReplies));
@@ -196,10 +204,7 @@ class ShardReplicationTest
             else
             {
                 // The link delivers in order, but in bursts.
-                while (!toCopy.queue.isEmpty())
-                {
-                    toCopy.queue.poll().feed(copy, toPrimary);
-                }
+                forwardAll(copy);
                 final int confirmations = random.nextInt(toPrimary.queue.size() + 1);
                 for (int c = 0; c < confirmations; c++)
                 {
@@ -294,10 +299,7 @@ class ShardReplicationTest
         final ShardState copy = shards[1];
         push(0, 1, 0, 1).feed(primary, workers);
         push(1, 1, 0, 2).feed(primary, workers);
-        while (!toCopy.queue.isEmpty())
-        {
-            toCopy.queue.poll().feed(copy, toPrimary);
-        }
+        forwardAll(copy);
         final Message firstConfirmation = toPrimary.queue.poll();
         final Message secondConfirmation = toPrimary.queue.poll();
 
