@@ -75,6 +75,11 @@ final class JobOptions
         description = "Fall back to dense pushes when the divergence watchdog fires. Default: false.")
     Boolean watchdogFallback;
 
+    @Option(names = "--overlap", paramLabel = "true|false", arity = "1",
+        description = "Compute each step's gradient while the previous step's pushes are in flight (ssp:N or asp; " +
+            "the gradient misses the worker's own last push). Default: false.")
+    Boolean overlap;
+
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
         description = "Where the model and report go. Default: parasol-jobs/JOB-ID.")
     Path checkpointDir;
@@ -179,6 +184,10 @@ final class JobOptions
         if (watchdogFallback != null)
         {
             builder.watchdogFallbackToDense(watchdogFallback);
+        }
+        if (overlap != null)
+        {
+            builder.overlap(overlap);
         }
         if (checkpointDir != null)
         {

@@ -19,7 +19,8 @@ final class SummaryTable
         out.println();
         row(out, "job", m.get("job_id") + " (" + m.get("workload") + ", " + m.get("workers") + " workers, " +
             m.get("shards") + " shards, " + m.get("sync") + ", " + m.get("compression") +
-            (Boolean.TRUE.equals(m.get("error_feedback")) ? " + error feedback" : "") + ")");
+            (Boolean.TRUE.equals(m.get("error_feedback")) ? " + error feedback" : "") +
+            (Boolean.TRUE.equals(m.get("overlap")) ? ", overlapped steps" : "") + ")");
         final Object ttt = m.get("time_to_target_s");
         row(out, "time to target", ttt == null ? "not reached (target " + m.get("target_accuracy") + ")" :
             String.format(Locale.ROOT, "%.1f s (target %s)", ((Number)ttt).doubleValue(), m.get("target_accuracy")));

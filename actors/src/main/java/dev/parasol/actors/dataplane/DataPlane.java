@@ -22,6 +22,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One node's Aeron data plane: a media driver (embedded by default, or an external one) and an Aeron client, owned
@@ -42,6 +43,7 @@ public final class DataPlane implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
 
     private final Aeron aeron;
+    private final ConcurrentHashMap<Integer, ReceiverWakeup> receiverWakeups = new ConcurrentHashMap<>();
     private volatile boolean isClosed;
 
     private DataPlane(final DataPlaneContext ctx, final MediaDriver mediaDriver, final Aeron aeron)
@@ -184,7 +186,8 @@ public final class DataPlane implements AutoCloseable
      */
     public ExclusivePublication addExclusivePublication(final Endpoint endpoint)
     {
-        return aeron.addExclusivePublication(udpChannel(endpoint), endpoint.streamId());
+        return aeron.addExclusivePublication(
+            endpoint.isIpc() ? ctx.ipcChannel() : udpChannel(endpoint), endpoint.streamId());
     }
 
     /**
@@ -202,7 +205,8 @@ public final class DataPlane implements AutoCloseable
     /**
      * Add a subscription on the bind host and the context's data port. With data port 0 each subscription gets an
      * ephemeral port of its own, chosen by the driver without a race; read it with {@link #resolveEndpoint}. With a
-     * fixed data port every such subscription shares the port, told apart by stream id.
+     * fixed data port every such subscription shares the port, told apart by stream id. With the IPC
+     * {@link Transport} the subscription is on the driver's IPC channel instead, told apart by stream id.
      *
      * @param streamId the stream id.
      * @return the subscription, owned by this data plane's client.
@@ -210,6 +214,10 @@ public final class DataPlane implements AutoCloseable
      */
     public Subscription addSubscription(final int streamId)
     {
+        if (Transport.IPC == ctx.transport())
+        {
+            return aeron.addSubscription(ctx.ipcChannel(), streamId);
+        }
         final String channel = udpChannel(ctx.bindHost(), ctx.dataPort());
         try
         {
@@ -235,6 +243,10 @@ public final class DataPlane implements AutoCloseable
      */
     public Endpoint resolveEndpoint(final Subscription subscription, final Duration timeout)
     {
+        if (subscription.channel().startsWith(Endpoint.IPC_HOST))
+        {
+            return Endpoint.ipc(subscription.streamId());
+        }
         final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         while (true)
@@ -303,7 +315,24 @@ public final class DataPlane implements AutoCloseable
     public MessageSender newSender(
         final Publication publication, final TrainingCounters counters, final MessageSender.Traffic traffic)
     {
-        return new MessageSender(publication, counters, traffic, ctx.newAgentIdleStrategy(), ctx.sendTimeoutNs());
+        final ReceiverWakeup wakeup = publication.channel().startsWith(Endpoint.IPC_HOST) ?
+            receiverWakeup(publication.streamId()) : ReceiverWakeup.NONE;
+        return new MessageSender(
+            publication, counters, traffic, ctx.newAgentIdleStrategy(), ctx.sendTimeoutNs(), wakeup);
+    }
+
+    /**
+     * Get the wakeup of the receiver of one of this node's streams: the one its IPC senders wake after each message
+     * and its receiving agent binds. Over UDP nobody can wake the receiver: {@link ReceiverWakeup#NONE}.
+     *
+     * @param streamId the stream id of the receiver's subscription.
+     * @return the stream's wakeup, the same instance for every call with the same stream id.
+     */
+    public ReceiverWakeup receiverWakeup(final int streamId)
+    {
+        return Transport.IPC == ctx.transport() ?
+            receiverWakeups.computeIfAbsent(streamId, (id) -> new ReceiverWakeup(() -> receiverWakeups.remove(id))) :
+            ReceiverWakeup.NONE;
     }
 
     /**

@@ -65,6 +65,7 @@ public final class DataPlaneContext
     private String driverIdleStrategy = DataPlaneConfiguration.driverIdleStrategy();
     private String agentIdleStrategy = DataPlaneConfiguration.agentIdleStrategy();
     private int termLength = DataPlaneConfiguration.termLength();
+    private Transport transport = Transport.UDP;
     private int mtuLength = DataPlaneConfiguration.mtuLength();
     private int socketSndbufLength = DataPlaneConfiguration.socketSndbufLength();
     private int socketRcvbufLength = DataPlaneConfiguration.socketRcvbufLength();
@@ -170,6 +171,20 @@ public final class DataPlaneContext
             .socketSndbufLength(socketSndbufLength)
             .socketRcvbufLength(socketRcvbufLength)
             .receiverWindowLength(receiverWindowLength)
+            .build();
+    }
+
+    /**
+     * Build the channel URI of the driver's IPC channel with this context's term length, for both the publications
+     * to an {@link Endpoint#ipc IPC endpoint} and the subscriptions of a node whose transport is IPC.
+     *
+     * @return the channel URI.
+     */
+    public String ipcChannel()
+    {
+        return new ChannelUriStringBuilder()
+            .media(CommonContext.IPC_MEDIA)
+            .termLength(termLength)
             .build();
     }
 
@@ -455,6 +470,29 @@ public final class DataPlaneContext
     public String agentIdleStrategy()
     {
         return agentIdleStrategy;
+    }
+
+    /**
+     * Set how the parts of this node reach each other: {@link Transport#UDP} (the default, and what a cluster node
+     * needs) or {@link Transport#IPC} (one process: local mode).
+     *
+     * @param transport the transport.
+     * @return this for a fluent API.
+     */
+    public DataPlaneContext transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    /**
+     * Get how the parts of this node reach each other.
+     *
+     * @return the transport.
+     */
+    public Transport transport()
+    {
+        return transport;
     }
 
     /**

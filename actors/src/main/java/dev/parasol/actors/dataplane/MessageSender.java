@@ -95,6 +95,7 @@ public final class MessageSender
     private final NanoClock nanoClock;
     private final long sendTimeoutNs;
     private final int maxMessageLength;
+    private final ReceiverWakeup wakeup;
 
     /**
      * Construct a sender counting into a job's counters.
@@ -112,6 +113,27 @@ public final class MessageSender
         final IdleStrategy idleStrategy,
         final long sendTimeoutNs)
     {
+        this(publication, counters, traffic, idleStrategy, sendTimeoutNs, ReceiverWakeup.NONE);
+    }
+
+    /**
+     * Construct a sender counting into a job's counters that wakes the receiver of an IPC stream after each message.
+     *
+     * @param publication   to offer on.
+     * @param counters      the job's counters.
+     * @param traffic       what the messages are, which picks the message and byte counters.
+     * @param idleStrategy  to idle between retries; this sender's own instance.
+     * @param sendTimeoutNs how long to retry a back-pressured offer before giving up, positive.
+     * @param wakeup        the receiver to wake, or {@link ReceiverWakeup#NONE}.
+     */
+    public MessageSender(
+        final Publication publication,
+        final TrainingCounters counters,
+        final Traffic traffic,
+        final IdleStrategy idleStrategy,
+        final long sendTimeoutNs,
+        final ReceiverWakeup wakeup)
+    {
         this(
             publication,
             counters.counter(traffic.messages()),
@@ -120,7 +142,8 @@ public final class MessageSender
             counters.counter(TrainingCounterDescriptor.SEND_FAILURES),
             idleStrategy,
             SystemNanoClock.INSTANCE,
-            sendTimeoutNs);
+            sendTimeoutNs,
+            wakeup);
     }
 
     /**
@@ -134,6 +157,7 @@ public final class MessageSender
      * @param idleStrategy       to idle between retries; this sender's own instance.
      * @param nanoClock          to measure the send timeout.
      * @param sendTimeoutNs      how long to retry a back-pressured offer before giving up, positive.
+     * @param wakeup             the receiver to wake after each message, or {@link ReceiverWakeup#NONE}.
      */
     public MessageSender(
         final Publication publication,
@@ -143,7 +167,8 @@ public final class MessageSender
         final AtomicCounter sendFailures,
         final IdleStrategy idleStrategy,
         final NanoClock nanoClock,
-        final long sendTimeoutNs)
+        final long sendTimeoutNs,
+        final ReceiverWakeup wakeup)
     {
         if (sendTimeoutNs <= 0)
         {
@@ -159,6 +184,7 @@ public final class MessageSender
         this.nanoClock = nanoClock;
         this.sendTimeoutNs = sendTimeoutNs;
         this.maxMessageLength = publication.maxMessageLength();
+        this.wakeup = null == wakeup ? ReceiverWakeup.NONE : wakeup;
     }
 
     /**
@@ -350,5 +376,6 @@ public final class MessageSender
     {
         messagesSent.increment();
         bytesSent.getAndAdd(length);
+        wakeup.wake();
     }
 }

@@ -392,7 +392,8 @@ public final class NodeHost extends AbstractBehavior<NodeHost.Command>
             final List<KeyRange> ranges = Arrays.asList(spec.workload().create(1).layout().split(spec.shards()));
             final WorkerSetup setup = new WorkerSetup(host.jobId(), host.wireJobId(), host.workerId(),
                 spec.workload(), spec.batchSize(), spec.compress(), spec.errorFeedback(), spec.warmupSteps(),
-                host.seed(), ranges, host.shardEndpoints(), train.subset(slices[host.workerId()]), node.dataPlane(),
+                spec.overlap(), host.seed(), ranges, host.shardEndpoints(), train.subset(slices[host.workerId()]),
+                node.dataPlane(),
                 counters(host.jobId(), "worker=" + host.workerId()), nextStreamId(), RESEND_INTERVAL_NS,
                 host.incarnation(), host.initialClock(), JobKey.fromBytes(host.authKey()), host.readyTo());
             final ActorRef<Worker.Command> worker = spawn(host.jobId(), Worker.create(setup),

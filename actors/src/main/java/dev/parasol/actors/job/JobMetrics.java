@@ -500,6 +500,7 @@ final class JobMetrics
         fields.put("staleness_policy", spec.staleness().toString());
         fields.put("compression", spec.compress().toString());
         fields.put("error_feedback", spec.errorFeedback());
+        fields.put("overlap", spec.overlap());
         fields.put("optimizer", spec.optimiserConfig().toString());
         fields.put("workers", spec.workers());
         fields.put("shards", spec.shards());

@@ -72,6 +72,8 @@ import java.util.function.Function;
  * @param seed                    seed of every random choice of the job.
  * @param warmupSteps             steps at the start during which workers push dense gradients, &gt;= 0.
  * @param watchdogFallbackToDense true to switch to dense pushes when the divergence watchdog fires.
+ * @param overlap                 true to let workers compute a step's gradient while the previous step's pushes are
+ *                                in flight (never under BSP; see {@code WorkerAgent}).
  */
 public record JobSpec(
     String name,
@@ -94,7 +96,8 @@ public record JobSpec(
     Path checkpointDir,
     long seed,
     long warmupSteps,
-    boolean watchdogFallbackToDense) implements CborSerializable
+    boolean watchdogFallbackToDense,
+    boolean overlap) implements CborSerializable
 {
     /**
      * Default workload.
@@ -200,6 +203,7 @@ public record JobSpec(
      * @param seed                    seed.
      * @param warmupSteps             dense warm-up steps.
      * @param watchdogFallbackToDense fall back to dense on divergence.
+     * @param overlap                 overlap gradients with round trips.
      */
     public JobSpec
     {
@@ -284,7 +288,8 @@ public record JobSpec(
             .checkpointDir(checkpointDir)
             .seed(seed)
             .warmupSteps(warmupSteps)
-            .watchdogFallbackToDense(watchdogFallbackToDense);
+            .watchdogFallbackToDense(watchdogFallbackToDense)
+            .overlap(overlap);
         return steps > 0 ? b.steps(steps) : b.epochs(epochs);
     }
 
@@ -414,6 +419,7 @@ public record JobSpec(
         m.put("seed", seed);
         m.put("warmup_steps", warmupSteps);
         m.put("watchdog_fallback_to_dense", watchdogFallbackToDense);
+        m.put("overlap", overlap);
         return m;
     }
 
@@ -432,6 +438,7 @@ public record JobSpec(
             " compress=" + compress +
             " ef=" + (errorFeedback ? "on" : "off") +
             " " + optimizer.name().toLowerCase(Locale.ROOT) + "(lr=" + learningRate + ")" +
+            (overlap ? " overlap" : "") +
             (byEpochs() ? " epochs=" + epochs : " steps=" + steps) +
             " target=" + targetAccuracy;
     }
@@ -470,6 +477,12 @@ public record JobSpec(
         if (warmupSteps < 0)
         {
             errors.add(JobSpecHocon.WARMUP_STEPS + "=" + warmupSteps + ": expected an integer >= 0");
+        }
+        if (overlap && !sync.isUnbounded() && sync.bound() == 0)
+        {
+            errors.add(JobSpecHocon.OVERLAP + "=true with " + JobSpecHocon.SYNC + "=" + sync +
+                ": expected ssp:N with N >= 1, or asp (an overlapped step misses the worker's own last push, and " +
+                "under BSP every step must see the one before it)");
         }
     }
 
@@ -552,6 +565,7 @@ public record JobSpec(
         private long seed = DEFAULT_SEED;
         private long warmupSteps;
         private boolean watchdogFallbackToDense;
+        private boolean overlap;
 
         private Builder()
         {
@@ -886,6 +900,20 @@ public record JobSpec(
         }
 
         /**
+         * Choose whether workers compute each step's gradient while the previous step's pushes and the read after
+         * them are in flight, instead of waiting for that round trip; off by default. It needs ssp:N or asp: the
+         * gradient misses the worker's own last push (the SSP bound on the other workers still holds exactly).
+         *
+         * @param overlap true to overlap.
+         * @return this for a fluent API.
+         */
+        public Builder overlap(final boolean overlap)
+        {
+            this.overlap = overlap;
+            return this;
+        }
+
+        /**
          * Parse and check every field.
          *
          * @return the spec.
@@ -946,7 +974,7 @@ public record JobSpec(
                 errorFeedback,
                 o != null ? o : OptimiserConfig.Kind.SGD,
                 lr, batchSize, e, s, target, evalInterval, checkpointDir, seed, warmupSteps,
-                watchdogFallbackToDense);
+                watchdogFallbackToDense, overlap);
             if (check)
             {
                 spec.validateInto(errors, parsedWorkload != null);

@@ -51,6 +51,7 @@ final class JobSpecHocon
     static final String SEED = "seed";
     static final String WARMUP_STEPS = "warmup-steps";
     static final String WATCHDOG = "watchdog";
+    static final String OVERLAP = "overlap";
     static final String FALLBACK_TO_DENSE = "fallback-to-dense";
 
     /**
@@ -58,7 +59,7 @@ final class JobSpecHocon
      */
     static final List<String> KEYS = List.of(
         NAME, WORKLOAD, DATA_DIR, PARTITION, WORKERS, SHARDS, SYNC, STALENESS, COMPRESS, ERROR_FEEDBACK, OPTIMIZER,
-        LR, BATCH_SIZE, EPOCHS, STEPS, TARGET, EVAL_INTERVAL, CHECKPOINT_DIR, SEED, WARMUP_STEPS, WATCHDOG);
+        LR, BATCH_SIZE, EPOCHS, STEPS, TARGET, EVAL_INTERVAL, CHECKPOINT_DIR, SEED, WARMUP_STEPS, WATCHDOG, OVERLAP);
 
     private static final String QUOTE_HINT =
         " (in HOCON, values holding ':' such as \"ssp:3\" or \"topk:0.01\" must be quoted)";
@@ -211,6 +212,7 @@ final class JobSpecHocon
         job.put(SEED, spec.seed());
         job.put(WARMUP_STEPS, spec.warmupSteps());
         job.put(WATCHDOG, Map.of(FALLBACK_TO_DENSE, spec.watchdogFallbackToDense()));
+        job.put(OVERLAP, spec.overlap());
         return ConfigValueFactory.fromMap(Map.of(JOB, job)).toConfig();
     }
 
@@ -248,6 +250,7 @@ final class JobSpecHocon
             case SEED -> b.seed(longInteger(key, value, errors, "an integer", JobSpec.DEFAULT_SEED));
             case WARMUP_STEPS -> b.warmupSteps(longInteger(key, value, errors, "an integer >= 0", 0L));
             case WATCHDOG -> readWatchdog(b, value, errors);
+            case OVERLAP -> b.overlap(bool(key, value, errors, false));
             default -> throw new IllegalStateException("no reader for key " + key);
         }
     }

@@ -434,7 +434,7 @@ public final class PsShard extends AbstractBehavior<PsShard.Command>
     private void startAgent(final ShardState state, final ReplySender replies)
     {
         agent = new ShardAgent(state, subscription, replies, ShardAgent.FRAGMENT_LIMIT_DEFAULT,
-            ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT);
+            ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT, setup.dataPlane().receiverWakeup(setup.streamId()));
         if (!setup.runner().add(agent, CONNECT_TIMEOUT))
         {
             throw new IllegalStateException("shard " + setup.range().shard() + " of " + setup.jobId() +

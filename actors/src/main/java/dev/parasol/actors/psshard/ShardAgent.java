@@ -1,5 +1,6 @@
 package dev.parasol.actors.psshard;
 
+import dev.parasol.actors.dataplane.ReceiverWakeup;
 import dev.parasol.actors.dataplane.TailProbe;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -73,6 +74,7 @@ public final class ShardAgent implements Agent
     private final Consumer<Command> commandHandler = this::onCommand;
     private final AtomicLong refusedCommands = new AtomicLong();
     private final String roleName;
+    private final ReceiverWakeup wakeup;
     private final long confirmationTimeoutNs;
     private long lastConfirmations;
     private long waitingSinceNs;
@@ -89,7 +91,8 @@ public final class ShardAgent implements Agent
      */
     public ShardAgent(final ShardState state, final Subscription subscription, final ReplySender replies)
     {
-        this(state, subscription, replies, FRAGMENT_LIMIT_DEFAULT, CONFIRMATION_TIMEOUT_NS_DEFAULT);
+        this(state, subscription, replies, FRAGMENT_LIMIT_DEFAULT, CONFIRMATION_TIMEOUT_NS_DEFAULT,
+            ReceiverWakeup.NONE);
     }
 
     /**
@@ -101,13 +104,16 @@ public final class ShardAgent implements Agent
      * @param fragmentLimit most fragments read per {@link #doWork()}, at least 1.
      * @param confirmationTimeoutNs how long a primary holding acknowledgements waits for its backup's next
      *                              confirmation before it goes on alone, positive.
+     * @param wakeup        the subscription's wakeup, bound to the agent's thread while it runs, so that senders in
+     *                      the same process wake it (IPC), or {@link ReceiverWakeup#NONE}.
      */
     public ShardAgent(
         final ShardState state,
         final Subscription subscription,
         final ReplySender replies,
         final int fragmentLimit,
-        final long confirmationTimeoutNs)
+        final long confirmationTimeoutNs,
+        final ReceiverWakeup wakeup)
     {
         if (null == state || null == subscription || null == replies || fragmentLimit < 1 ||
             confirmationTimeoutNs <= 0)
@@ -123,6 +129,16 @@ public final class ShardAgent implements Agent
         this.fragmentLimit = fragmentLimit;
         this.assembler = new FragmentAssembler(this::onFragment, ShardState.maxReplyLength(state.range().length()));
         this.roleName = "ps-shard-" + state.jobId() + "-" + state.range().shard();
+        this.wakeup = null == wakeup ? ReceiverWakeup.NONE : wakeup;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public void onStart()
+    {
+        wakeup.bindCurrentThread();
     }
 
     /**
@@ -205,6 +221,7 @@ public final class ShardAgent implements Agent
     public void onClose()
     {
         stopped = true;
+        wakeup.unbindCurrentThread();
         commands.drain(ShardAgent::failClosed);
         CloseHelper.quietClose(subscription);
     }

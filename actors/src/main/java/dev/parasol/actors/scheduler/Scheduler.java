@@ -23,9 +23,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>
  * Protocol, per worker w: {@link RequestPermit}(w, c) is answered by {@link Permit}(w, c) as soon as the policy
  * allows, where c is the number of steps w has completed; after finishing that step w sends
- * {@link ClockAdvanced}(w, c + 1, samples, loss). A pipelining worker asks one clock ahead instead: at clock k it
- * may request k + 1 before its step k is acknowledged, and the permit is granted only when k + 1 is within the bound
- * of the clocks as they are (its own k included); under ASP such a request is answered with a permit for every
+ * {@link ClockAdvanced}(w, c + 1, samples, loss). A pipelining worker asks ahead instead: at clock k it may request
+ * up to k + {@link SspGate#MAX_LOOKAHEAD} before its step k is acknowledged (k + 1 normally, k + 3 when it overlaps
+ * its gradients with its round trips), and the permit is granted only when that clock is within the bound of the
+ * clocks as they are (its own k included); under ASP such a request is answered with a permit for every
  * clock, {@link SspGate#UNBOUNDED_CLOCK}, after which the worker only reports its clocks (see {@link SspGate}).
  * {@link WorkerLost} removes a worker so it no longer holds anyone back, {@link WorkerJoined} (re)adds one. Requests
  * and advances that contradict the worker's known clock are protocol errors: they are logged and ignored; an advance
@@ -50,8 +51,8 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command>
      * A worker asks to start the step after its {@code clock} completed steps, or, pipelined, the step after that.
      *
      * @param workerId the worker.
-     * @param clock    the clock it wants to start: the number of steps it has completed, or one more while the
-     *                 acknowledgements of its last step are in flight.
+     * @param clock    the clock it wants to start: the number of steps it has completed, or up to
+     *                 {@link SspGate#MAX_LOOKAHEAD} more while the acknowledgements of its steps are in flight.
      * @param replyTo  where the {@link Permit} goes.
      */
     public record RequestPermit(int workerId, long clock, ActorRef<Permit> replyTo) implements Command, CborSerializable
@@ -165,7 +166,7 @@ public final class Scheduler extends AbstractBehavior<Scheduler.Command>
      * Report of one permit granted, sent to the permit listener of the {@link SchedulerSettings}.
      *
      * @param workerId the worker.
-     * @param clock    the largest clock it may start: its own clock, one more for a pipelined request, or
+     * @param clock    the largest clock it may start: its own clock, more for a pipelined request, or
      *                 {@link SspGate#UNBOUNDED_CLOCK}.
      * @param minClock the smallest clock of an active worker when it was granted.
      * @param clocks   the clock of every active worker when it was granted, by worker id.

@@ -25,16 +25,18 @@ import org.agrona.concurrent.SystemNanoClock;
  * Clocks only grow, so a waiting worker can only become grantable when the minimum clock rises: that is when the
  * slowest worker advances or is removed.
  * <p>
- * <b>Pipelined requests.</b> A worker whose clock is k may ask for k (the clock it starts next) or for k + 1: the
- * clock after the one whose pushes it is finishing, so that the permit's round trip overlaps its own step instead
- * of following it. The request is judged against the truthful clocks, the worker's own k included, and granted only
- * when {@code (k + 1) - min <= s}; since clocks only grow, a permit granted early stays within the bound when the
- * worker uses it later. Under BSP a worker's own clock k holds its request for k + 1 back until it advances, so BSP
- * gains nothing and loses nothing. While waiting for k + 1 the worker may advance to k + 1 (the acknowledgements of
- * step k landed), and that advance may release its own request; advancing past a clock it waits for is a protocol
- * error. A permit names the largest clock it allows and a pipelining worker keeps the largest one it received, so
- * under ASP a pipelined request is answered with {@link #UNBOUNDED_CLOCK}, every clock at once, and the worker never
- * asks again; it still reports every advance. A request for the current clock is answered with exactly that clock.
+ * <b>Pipelined requests.</b> A worker whose clock is k may ask for k (the clock it starts next) or for a clock up to
+ * {@link #MAX_LOOKAHEAD} ahead: k + 1 is the clock after the one whose pushes it is finishing, so that the permit's
+ * round trip overlaps its own step instead of following it; a worker that also computes its next gradient while a
+ * step's pushes are in flight (overlapped steps) reads for k + 2 and asks for k + 3 while it does. The request is
+ * judged against the truthful clocks, the worker's own k included, and granted only when {@code clock - min <= s};
+ * since clocks only grow, a permit granted early stays within the bound when the worker uses it later. Under BSP a
+ * worker's own clock k holds its request for k + 1 back until it advances, so BSP gains nothing and loses nothing.
+ * While waiting for k + 1 the worker may advance to k + 1 (the acknowledgements of step k landed), and that advance may
+ * release its own request; advancing past a clock it waits for is a protocol error. A permit names the largest clock it
+ * allows and a pipelining worker keeps the largest one it received, so under ASP a pipelined request is answered with
+ * {@link #UNBOUNDED_CLOCK}, every clock at once, and the worker never asks again; it still reports every advance. A
+ * request for the current clock is answered with exactly that clock.
  * <p>
  * Every grant passes a safety net that recomputes the minimum clock from scratch and throws
  * {@link IllegalStateException} if the grant would break the bound. At grant time the gate measures the staleness
@@ -51,6 +53,11 @@ public final class SspGate
      * Clock named by an unbounded permit (ASP, pipelined request): every clock is allowed.
      */
     public static final long UNBOUNDED_CLOCK = Long.MAX_VALUE;
+
+    /**
+     * How far ahead of its clock a worker may ask: the farthest an overlapping worker needs (see the class comment).
+     */
+    public static final int MAX_LOOKAHEAD = 3;
 
     private static final int SIGNIFICANT_DIGITS = 3;
     private static final long NO_CLOCK = -1;
@@ -142,24 +149,26 @@ public final class SspGate
 
     /**
      * A worker asks to start {@code clock}, which must be its current clock (the steps it has completed) or, pipelined,
-     * the one after. The permit is granted at once when the policy allows it; otherwise the worker waits until
-     * {@link #advance} or {@link #removeWorker} releases it. Asking again for the same clock while waiting keeps the
-     * one wait. After a grant, {@link #permittedClock(int)} names the largest clock the permit allows.
+     * one up to {@link #MAX_LOOKAHEAD} after it. The permit is granted at once when the policy allows it; otherwise the
+     * worker waits until {@link #advance} or {@link #removeWorker} releases it. Asking again for the same clock while
+     * waiting keeps the one wait. After a grant, {@link #permittedClock(int)} names the largest clock the permit
+     * allows.
      *
      * @param worker the active worker.
-     * @param clock  the clock it wants to start: its current clock, or that plus one.
+     * @param clock  the clock it wants to start: its current clock, or up to {@link #MAX_LOOKAHEAD} more.
      * @return true if the permit is granted now, false if the worker now waits.
-     * @throws IllegalArgumentException if the worker is not active, {@code clock} is neither its current clock nor
-     *                                  the next one, or the worker already waits for another clock.
+     * @throws IllegalArgumentException if the worker is not active, {@code clock} is below its current clock or
+     *                                  more than {@link #MAX_LOOKAHEAD} above it, or the worker already waits for
+     *                                  another clock.
      */
     public boolean request(final int worker, final long clock)
     {
         checkActive(worker);
         final long current = clocks[worker];
-        if (clock != current && clock != current + 1)
+        if (clock < current || clock > current + MAX_LOOKAHEAD)
         {
             throw new IllegalArgumentException("worker=" + worker + " requested clock=" + clock +
-                ", expected its current clock=" + current + " or, pipelined, " + (current + 1));
+                ", expected its current clock=" + current + " or, pipelined, up to " + (current + MAX_LOOKAHEAD));
         }
         if (waiting[worker])
         {

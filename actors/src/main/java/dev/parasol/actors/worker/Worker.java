@@ -211,8 +211,10 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             pushLinks,
             requestLinks,
             replies,
+            setup.dataPlane().receiverWakeup(setup.streamId()),
             telemetry,
             setup.warmupSteps(),
+            setup.overlap(),
             setup.resendIntervalNs(),
             maxPush);
         agent.resumeAt(Incarnations.sequenceBase(setup.incarnation()), setup.initialClock());

@@ -1,5 +1,7 @@
 package dev.parasol.actors.worker;
 
+import dev.parasol.actors.dataplane.ReceiverWakeup;
+import dev.parasol.actors.scheduler.SspGate;
 import dev.parasol.engine.compress.CompressedGradient;
 import io.aeron.Subscription;
 import org.agrona.DirectBuffer;
@@ -47,8 +49,25 @@ import java.util.concurrent.atomic.AtomicLong;
  *     unchanged. A request never overtakes the push it must follow: when a push's send fails, the request to that
  *     shard waits for it.</li>
  * </ul>
- * The pushes of step c + 1 are computed only once every push of step c is acknowledged, so each shard has at most
+ * The pushes of step c + 1 are compressed only once every push of step c is acknowledged, so each shard has at most
  * one push in flight, and the compressed holder a resend reads stays untouched until then.
+ * <p>
+ * <b>Overlapped steps</b> (the job's {@code overlap}, never under BSP). The sequence above leaves the worker idle for
+ * one round trip per step: the gradient of c + 1 waits for the update that answers the request behind the pushes of
+ * c. An overlapping worker computes the gradient of c + 1 while those pushes and that request are in flight, on the
+ * replica as it is, and compresses and pushes it once the pushes of c are acknowledged:
+ * <pre>
+ *   AWAIT_UPDATES --the replica serves c (below)------------------------------&gt; COMPUTE the gradient of c
+ *   COMPUTE       --pushes of c - 1 acknowledged: compress, push c, c + 1-----&gt; COMPUTE the gradient of c + 1, or
+ *                 --still in flight----------------------------------------&gt; AWAIT_ACKNOWLEDGEMENTS, then the same
+ * </pre>
+ * The replica serves step c when its last complete read was requested (a) holding a permit for c or above, so the
+ * SSP read guarantee of c holds exactly (all updates below c - s of every worker), and (b) behind the worker's own
+ * pushes of c - 2, so the gradient misses at most its own last push: read-my-writes is relaxed by one step, which
+ * is why BSP, whose every step must see the one before, never overlaps. Reads go one at a time, each for the first
+ * step whose gradient is not yet computed, as soon as its permit is held; permits are asked for up to two steps
+ * ahead ({@code SspGate.MAX_LOOKAHEAD}), so that under SSP(s >= 3) the permit of the next read is usually there
+ * when the push it follows leaves.
  * <p>
  * A send that Aeron does not accept is retried on the next cycle, never dropped. A reply that does not come within
  * the resend interval makes the worker send every unanswered message again with its sequence and content, a push
@@ -74,8 +93,13 @@ final class WorkerAgent implements Agent
 
     enum State
     {
-        AWAIT_PERMIT, AWAIT_UPDATES, COMPUTE, STOPPED, FAILED
+        AWAIT_PERMIT, AWAIT_UPDATES, COMPUTE, AWAIT_ACKNOWLEDGEMENTS, STOPPED, FAILED
     }
+
+    /**
+     * No complete read yet: the replica serves no step until its first read.
+     */
+    private static final long NO_READ = Long.MIN_VALUE / 2;
 
     private final String roleName;
     private final PermitGateway gateway;
@@ -89,11 +113,13 @@ final class WorkerAgent implements Agent
     private final UnsafeBuffer sendBuffer;
     private final WorkerTelemetry telemetry;
     private final long warmupSteps;
+    private final boolean overlap;
     private final long resendIntervalNs;
     private final NanoClock nanoClock;
     private final long[] sequences;
     private final long[] pushSequences;
     private final long[] pushBaseVersions;
+    private final long[] gradientBaseVersions;
     private final long[] requestSequences;
     private final boolean[] pushOutbox;
     private final boolean[] requestOutbox;
@@ -103,6 +129,7 @@ final class WorkerAgent implements Agent
     private final boolean[] requestIsResend;
     private final CompressedGradient[] pushes;
     private final AtomicLong grantedClock = new AtomicLong(-1);
+    private final ReceiverWakeup wakeup;
     private volatile boolean stopRequested;
     private volatile boolean fallbackRequested;
 
@@ -118,6 +145,16 @@ final class WorkerAgent implements Agent
     private int waitKind = WAIT_NONE;
     private long waitStartNs;
     private long lastSendNs;
+    private boolean gradientHeld;
+    private long gradientNs;
+    private int gradientSamples;
+    private double gradientLoss;
+    private int pushSamples;
+    private double pushLoss;
+    private long queuedReadPermit = NO_READ;
+    private long queuedReadAfterStep = NO_READ;
+    private long readPermit = NO_READ;
+    private long readAfterStep = NO_READ;
 
     WorkerAgent(
         final String roleName,
@@ -128,13 +165,15 @@ final class WorkerAgent implements Agent
         final ShardLink[] pushLinks,
         final ShardLink[] requestLinks,
         final Subscription replies,
+        final ReceiverWakeup wakeup,
         final WorkerTelemetry telemetry,
         final long warmupSteps,
+        final boolean overlap,
         final long resendIntervalNs,
         final int maxMessageBytes)
     {
-        this(roleName, gateway, step, updater, encoder, pushLinks, requestLinks, ReplySource.of(replies), telemetry,
-            warmupSteps, resendIntervalNs, maxMessageBytes, SystemNanoClock.INSTANCE);
+        this(roleName, gateway, step, updater, encoder, pushLinks, requestLinks, ReplySource.of(replies), wakeup,
+            telemetry, warmupSteps, overlap, resendIntervalNs, maxMessageBytes, SystemNanoClock.INSTANCE);
     }
 
     WorkerAgent(
@@ -146,8 +185,10 @@ final class WorkerAgent implements Agent
         final ShardLink[] pushLinks,
         final ShardLink[] requestLinks,
         final ReplySource replies,
+        final ReceiverWakeup wakeup,
         final WorkerTelemetry telemetry,
         final long warmupSteps,
+        final boolean overlap,
         final long resendIntervalNs,
         final int maxMessageBytes,
         final NanoClock nanoClock)
@@ -160,16 +201,19 @@ final class WorkerAgent implements Agent
         this.pushLinks = pushLinks.clone();
         this.requestLinks = requestLinks.clone();
         this.replies = replies;
+        this.wakeup = wakeup;
         this.replyHandler = this::onReply;
         this.sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessageBytes));
         this.telemetry = telemetry;
         this.warmupSteps = warmupSteps;
+        this.overlap = overlap;
         this.resendIntervalNs = resendIntervalNs;
         this.nanoClock = nanoClock;
         final int shards = pushLinks.length;
         this.sequences = new long[shards];
         this.pushSequences = new long[shards];
         this.pushBaseVersions = new long[shards];
+        this.gradientBaseVersions = new long[shards];
         this.requestSequences = new long[shards];
         this.pushOutbox = new boolean[shards];
         this.requestOutbox = new boolean[shards];
@@ -201,6 +245,7 @@ final class WorkerAgent implements Agent
     void onPermit(final long permittedClock)
     {
         grantedClock.accumulateAndGet(permittedClock, Math::max);
+        wakeup.wake();
     }
 
     /**
@@ -209,6 +254,7 @@ final class WorkerAgent implements Agent
     void requestStop()
     {
         stopRequested = true;
+        wakeup.wake();
     }
 
     /**
@@ -252,6 +298,19 @@ final class WorkerAgent implements Agent
     }
 
     @Override
+    public void onStart()
+    {
+        // Shards in this process (IPC) wake the agent when a reply is in its log, and so do permits.
+        wakeup.bindCurrentThread();
+    }
+
+    @Override
+    public void onClose()
+    {
+        wakeup.unbindCurrentThread();
+    }
+
+    @Override
     public int doWork()
     {
         if (state == State.STOPPED || state == State.FAILED)
@@ -273,9 +332,16 @@ final class WorkerAgent implements Agent
             }
         }
         work += requestPermitIfDue();
+        return overlap ? overlappedCycle(work) : sequentialCycle(work);
+    }
+
+    private int sequentialCycle(final int workSoFar)
+    {
+        int work = workSoFar;
         if (state == State.AWAIT_PERMIT && grantedClock.get() >= stepClock)
         {
             queueRequests();
+            state = State.AWAIT_UPDATES;
             work += 1 + flushOutbox();
         }
         if (state == State.AWAIT_UPDATES && updatesPending == 0 && acksPending == 0 && outboxCount == 0)
@@ -288,15 +354,83 @@ final class WorkerAgent implements Agent
         }
         if (state == State.COMPUTE)
         {
-            computeAndCompress();
-            if (state != State.FAILED)
+            if (computeGradient())
             {
+                pushGradient();
+                state = State.AWAIT_PERMIT;
+                if (grantedClock.get() >= stepClock)
+                {
+                    queueRequests();
+                    state = State.AWAIT_UPDATES;
+                }
                 work += flushOutbox() + requestPermitIfDue();
             }
             accountWait();
             work++;
         }
         return work;
+    }
+
+    private int overlappedCycle(final int workSoFar)
+    {
+        int work = workSoFar;
+        if (gradientHeld && acksPending == 0)
+        {
+            // compressing is computing, as it is in the sequential cycle
+            state = State.COMPUTE;
+            accountWait();
+            pushGradient();
+            work += 1 + flushOutbox() + requestPermitIfDue();
+        }
+        work += queueReadIfDue();
+        if (!gradientHeld && !stopRequested && replicaServes(stepClock))
+        {
+            state = State.COMPUTE;
+            accountWait();
+            if (!computeGradient())
+            {
+                accountWait();
+                return work + 1;
+            }
+            // A permit or a read for the step after it may be due now; the replies that came meanwhile are polled
+            // on the next cycle, before the pushes of this gradient can leave.
+            work += 1 + requestPermitIfDue() + queueReadIfDue();
+        }
+        state = gradientHeld ? State.AWAIT_ACKNOWLEDGEMENTS :
+            updatesPending > 0 ? State.AWAIT_UPDATES : State.AWAIT_PERMIT;
+        if (work > 0)
+        {
+            accountWait();
+        }
+        return work;
+    }
+
+    /**
+     * Can the gradient of step {@code c} be computed on the replica as it is (overlapped steps)? Its last complete
+     * read must have been requested holding a permit for c or above, and behind this worker's pushes of c - 2.
+     */
+    private boolean replicaServes(final long c)
+    {
+        return readPermit >= c && readAfterStep >= c - 2;
+    }
+
+    /**
+     * Overlapped steps: queue a read for the first step whose gradient is not computed yet, once its permit is
+     * held, unless the replica already serves that step or a read is in flight.
+     */
+    private int queueReadIfDue()
+    {
+        if (updatesPending > 0 || stopRequested)
+        {
+            return 0;
+        }
+        final long target = gradientHeld || replicaServes(stepClock) ? stepClock + 1 : stepClock;
+        if (replicaServes(target) || grantedClock.get() < target)
+        {
+            return 0;
+        }
+        queueRequests();
+        return 1 + flushOutbox();
     }
 
     private boolean stopIfDrained()
@@ -320,7 +454,9 @@ final class WorkerAgent implements Agent
     @Override
     public String toString()
     {
-        return "WorkerAgent{" + roleName + " " + state + " clock=" + clock + " step=" + stepClock +
+        return "WorkerAgent{" + roleName + " " + state + (overlap ? " overlapped" : "") + " clock=" + clock +
+            " step=" + stepClock + " gradientHeld=" + gradientHeld + " readPermit=" + readPermit +
+            " readAfterStep=" + readAfterStep +
             " granted=" + grantedClock.get() + " requested=" + requestedClock + " acksPending=" + acksPending +
             " updatesPending=" + updatesPending + " outbox=" + outboxCount +
             " sequences=" + Arrays.toString(sequences) + " pushSequences=" + Arrays.toString(pushSequences) +
@@ -334,9 +470,14 @@ final class WorkerAgent implements Agent
         {
             return repeatPermitRequestIfLate();
         }
-        final long wanted = granted >= stepClock ? stepClock + 1 : stepClock;
-        // One request at a time, never for a clock the gate cannot judge yet (above the reported clock + 1).
-        if (stopRequested || granted >= wanted || requestedClock >= wanted || wanted > clock + 1)
+        // The next clock above the permit held, from the step in progress up to one ahead (two when overlapping:
+        // the read behind the pushes of c serves c + 2). granted + 1 overflows to a very small number for an
+        // unbounded permit, which is then never below the wanted clock.
+        final long horizon = stepClock + (overlap ? 2 : 1);
+        final long wanted = Math.min(Math.max(granted + 1, stepClock), horizon);
+        // One request at a time, never for a clock the gate cannot judge yet.
+        final long lookahead = overlap ? SspGate.MAX_LOOKAHEAD : 1;
+        if (stopRequested || granted >= wanted || requestedClock >= wanted || wanted > clock + lookahead)
         {
             return 0;
         }
@@ -369,7 +510,9 @@ final class WorkerAgent implements Agent
         }
         updatesPending = pushLinks.length;
         outboxCount += pushLinks.length;
-        state = State.AWAIT_UPDATES;
+        // What the read will guarantee once complete: the permit held as it leaves, and the last pushes before it.
+        queuedReadPermit = grantedClock.get();
+        queuedReadAfterStep = stepClock - 1;
     }
 
     private int flushOutbox()
@@ -406,6 +549,13 @@ final class WorkerAgent implements Agent
             }
             if (requestOutbox[s])
             {
+                if (requestSequences[s] < sequences[s])
+                {
+                    // A push was sequenced after this request (overlapped steps: the read may leave before the held
+                    // gradient's push); a shard refuses a request older than the newest message of its slot, and
+                    // requests are idempotent, so a request sent again or late leaves as a new one.
+                    requestSequences[s] = ++sequences[s];
+                }
                 final int length = encoder.encodeRequest(
                     sendBuffer, step.range(s), requestSequences[s], updater.heldVersion(s));
                 if (requestLinks[s].send(sendBuffer, 0, length) <= 0)
@@ -497,7 +647,7 @@ final class WorkerAgent implements Agent
             if (--acksPending == 0)
             {
                 clock = pushClock + 1;
-                gateway.clockAdvanced(clock, step.lastBatch(), step.lastLoss());
+                gateway.clockAdvanced(clock, pushSamples, pushLoss);
             }
         }
         else if (awaitingUpdate[shard] && sequence == requestSequences[shard])
@@ -509,11 +659,20 @@ final class WorkerAgent implements Agent
                 requestIsResend[shard] = false;
                 outboxCount--;
             }
-            updatesPending--;
+            if (--updatesPending == 0)
+            {
+                readPermit = queuedReadPermit;
+                readAfterStep = queuedReadAfterStep;
+            }
         }
     }
 
-    private void computeAndCompress()
+    /**
+     * Compute the gradient of the step in progress on the replica as it is, and hold it for {@link #pushGradient}.
+     *
+     * @return false, and FAILED, on a non-finite loss.
+     */
+    private boolean computeGradient()
     {
         final long start = nanoClock.nanoTime();
         if (fallbackRequested && !step.isDenseMode())
@@ -527,27 +686,43 @@ final class WorkerAgent implements Agent
             state = State.FAILED;
             gateway.failed("training diverged: worker " + roleName + " computed a loss of " + loss + " at clock " +
                 stepClock + "; lower the learning rate or turn on the watchdog's dense fallback earlier");
-            return;
+            return false;
         }
+        for (int s = 0; s < pushLinks.length; s++)
+        {
+            // the versions the gradient saw, so that the shards measure its staleness truthfully
+            gradientBaseVersions[s] = updater.heldVersion(s);
+        }
+        gradientSamples = step.lastBatch();
+        gradientLoss = loss;
+        gradientHeld = true;
+        gradientNs = nanoClock.nanoTime() - start;
+        return true;
+    }
+
+    /**
+     * Compress the held gradient into the pushes of the step in progress and queue them; the step is then in flight.
+     */
+    private void pushGradient()
+    {
+        final long start = nanoClock.nanoTime();
         final boolean warmup = stepClock < warmupSteps;
         for (int s = 0; s < pushLinks.length; s++)
         {
             pushes[s] = step.compress(s, warmup);
             pushSequences[s] = ++sequences[s];
-            pushBaseVersions[s] = updater.heldVersion(s);
+            pushBaseVersions[s] = gradientBaseVersions[s];
             awaitingAck[s] = true;
             pushOutbox[s] = true;
         }
         acksPending = pushLinks.length;
         outboxCount += pushLinks.length;
         pushClock = stepClock;
-        telemetry.onStep(step.lastBatch(), loss, nanoClock.nanoTime() - start);
+        pushSamples = gradientSamples;
+        pushLoss = gradientLoss;
+        gradientHeld = false;
+        telemetry.onStep(pushSamples, pushLoss, gradientNs + nanoClock.nanoTime() - start);
         stepClock++;
-        state = State.AWAIT_PERMIT;
-        if (grantedClock.get() >= stepClock)
-        {
-            queueRequests();
-        }
     }
 
     private void accountWait()
@@ -557,8 +732,9 @@ final class WorkerAgent implements Agent
         {
             kind = WAIT_NONE;
         }
-        else if (acksPending > 0)
+        else if (state == State.AWAIT_ACKNOWLEDGEMENTS || !overlap && acksPending > 0)
         {
+            // overlapped: the pushes in flight hold the worker up only while a gradient waits for them
             kind = WAIT_ACKNOWLEDGEMENTS;
         }
         else

@@ -24,6 +24,7 @@ import java.util.List;
  * @param compressor     the compressor of every push.
  * @param errorFeedback  whether to keep what was not sent in a residual.
  * @param warmupSteps    steps pushed dense before the compressor takes over.
+ * @param overlap        compute each step's gradient while the previous step's round trip is in flight.
  * @param seed           this worker's seed, for batch order and compressor randomness.
  * @param ranges         the shards' key ranges, in shard order.
  * @param shardEndpoints where each shard listens, in shard order.
@@ -47,6 +48,7 @@ public record WorkerSetup(
     CompressorSpec compressor,
     boolean errorFeedback,
     long warmupSteps,
+    boolean overlap,
     long seed,
     List<KeyRange> ranges,
     List<Endpoint> shardEndpoints,

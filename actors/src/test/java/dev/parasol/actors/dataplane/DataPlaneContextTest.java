@@ -55,6 +55,23 @@ class DataPlaneContextTest
     }
 
     @Test
+    void shouldNameTransportChoicesAndKeepIpcEndpointsApartFromUdpOnes()
+    {
+        assertEquals(Transport.IPC, Transport.parse(" IPC "));
+        assertEquals(Transport.UDP, Transport.parse("udp"));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Transport.parse("tcp"));
+        assertTrue(ex.getMessage().contains("'tcp'") && ex.getMessage().contains("ipc or udp"), ex.getMessage());
+        assertEquals(Transport.UDP, new DataPlaneContext().transport(), "a node's parts default to UDP");
+
+        assertTrue(Endpoint.ipc(5).isIpc());
+        assertEquals("aeron:ipc", Endpoint.ipc(5).hostAndPort());
+        assertFalse(new Endpoint("127.0.0.1", 4000, 5).isIpc());
+        assertThrows(IllegalArgumentException.class, () -> new Endpoint(Endpoint.IPC_HOST, 4000, 5));
+        assertThrows(IllegalArgumentException.class, () -> new Endpoint("127.0.0.1", 0, 5));
+        assertTrue(new DataPlaneContext().ipcChannel().startsWith("aeron:ipc?"));
+    }
+
+    @Test
     void shouldGenerateDistinctDirectoriesWhenTwoContextsConclude()
     {
         assertNotEquals(context().conclude().aeronDirectoryName(), context().conclude().aeronDirectoryName());

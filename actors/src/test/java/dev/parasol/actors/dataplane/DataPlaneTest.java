@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real embedded media driver and client over UDP on 127.0.0.1: large messages arrive intact, the directory goes
- * away on close, two data planes in one JVM do not see each other's streams.
+ * A real embedded media driver and client over UDP on 127.0.0.1 (and over IPC): large messages arrive intact, the
+ * directory goes away on close, two data planes in one JVM do not see each other's streams.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DataPlaneTest
@@ -134,6 +134,40 @@ class DataPlaneTest
         assertEquals(0, counters.get(TrainingCounterDescriptor.SEND_FAILURES));
         assertEquals("127.0.0.1", endpoint.host());
         assertEquals(7, endpoint.streamId());
+    }
+
+    @Test
+    void shouldDeliverLargeMessageIntactOverIpcWhenTransportIsIpc()
+    {
+        final DataPlane dataPlane = launch(smallContext().transport(Transport.IPC));
+        final TrainingCounters counters = dataPlane.newTrainingCounters("job=test-ipc");
+        final Subscription subscription = dataPlane.addSubscription(9);
+        final Subscription otherStream = dataPlane.addSubscription(10);
+        final Endpoint endpoint = dataPlane.resolveEndpoint(subscription, WAIT);
+        final ExclusivePublication publication = dataPlane.addExclusivePublication(endpoint);
+        final MessageSender sender = dataPlane.newSender(publication, counters, MessageSender.Traffic.GRADIENT);
+        final Collector collector = new Collector();
+        final Collector otherCollector = new Collector();
+        final MessageReceiver receiver = new MessageReceiver(subscription, collector, 16, MESSAGE_LENGTH);
+        final MessageReceiver otherReceiver = new MessageReceiver(otherStream, otherCollector, 16, MESSAGE_LENGTH);
+        final UnsafeBuffer message = randomMessage(MESSAGE_LENGTH, 43);
+
+        assertEquals(Endpoint.ipc(9), endpoint);
+        assertTrue(publication.channel().startsWith("aeron:ipc"), publication.channel());
+        assertTrue(sender.awaitConnected(WAIT));
+        final long position = sender.send(message, 0, MESSAGE_LENGTH);
+        await(() -> !collector.messages.isEmpty(), () ->
+        {
+            receiver.poll();
+            otherReceiver.poll();
+        });
+
+        assertTrue(position > 0, MessageSender.resultName(position));
+        final byte[] expected = new byte[MESSAGE_LENGTH];
+        message.getBytes(0, expected);
+        assertArrayEquals(expected, collector.messages.get(0));
+        assertTrue(otherCollector.messages.isEmpty(), "another stream id is another receiver");
+        assertEquals(MESSAGE_LENGTH, counters.get(TrainingCounterDescriptor.GRADIENT_BYTES_SENT));
     }
 
     @Test

@@ -87,7 +87,7 @@ class JobManagerTest
         final Fixture f = new Fixture(4, true);
         final JobSpec bad = new JobSpec(null, Workload.W2, null, PartitionSpec.IID, 0, 0, SyncPolicy.BSP,
             StalenessPolicy.CONSTANT, CompressorSpec.parse("dense"), true, OptimiserConfig.Kind.SGD, -1.0f, 0, 1.0,
-            0L, 2.0, 0.0, null, 1L, 0L, false);
+            0L, 2.0, 0.0, null, 1L, 0L, false, false);
         final TestProbe<JobManager.SubmitResponse> reply = testKit.createTestProbe();
 
         f.manager.tell(new JobManager.SubmitJob(bad, reply.ref()));

@@ -47,6 +47,7 @@ class JobSpecTest
         "  seed = 42",
         "  warmup-steps = 100",
         "  watchdog { fallback-to-dense = true }",
+        "  overlap = true",
         "}");
 
     @Test
@@ -115,11 +116,12 @@ class JobSpecTest
             .seed(-9)
             .warmupSteps(7)
             .watchdogFallbackToDense(true)
+            .overlap(true)
             .build();
 
         assertEquals(new JobSpec("run", Workload.W3, Path.of("/d"), PartitionSpec.dirichlet(0.1), 4, 3, SyncPolicy.ASP,
             StalenessPolicy.INVERSE, CompressorSpec.parse("qsgd:8"), false, OptimiserConfig.Kind.SGD, 0.05f, 16, 2.5,
-            0L, 0.5, 1.0, Path.of("/out"), -9L, 7L, true), spec);
+            0L, 0.5, 1.0, Path.of("/out"), -9L, 7L, true, true), spec);
         assertEquals(Path.of("/out"), spec.checkpointDirFor("job-1-0000"));
         assertEquals(spec, spec.toBuilder().build());
     }
@@ -143,7 +145,7 @@ class JobSpecTest
         assertEquals(new JobSpec("nightly top-k", Workload.W1, Path.of("/data/fmnist"), PartitionSpec.dirichlet(0.5),
             3, 4, SyncPolicy.ssp(2), StalenessPolicy.drop(5), CompressorSpec.parse("topk:0.01"), false,
             OptimiserConfig.Kind.ADAM, 0.002f, 32, 0.0, 5000L, 0.83, 0.5, Path.of("/tmp/parasol-out"), 42L, 100L,
-            true), spec);
+            true, true), spec);
     }
 
     @Test
@@ -231,13 +233,17 @@ class JobSpecTest
     {
         final JobSpec bad = new JobSpec(" ", Workload.W2, null, PartitionSpec.IID, 0, 300_000, SyncPolicy.BSP,
             StalenessPolicy.CONSTANT, CompressorSpec.parse("dense"), true, OptimiserConfig.Kind.SGD, Float.NaN, 0,
-            -1.0, 0L, 0.0, Double.POSITIVE_INFINITY, null, 1L, -3L, false);
+            -1.0, 0L, 0.0, Double.POSITIVE_INFINITY, null, 1L, -3L, false, true);
 
         final List<String> errors = bad.validate();
 
-        assertEquals(9, errors.size(), errors.toString());
+        assertEquals(10, errors.size(), errors.toString());
         assertNamed(errors, "name=' '", "workers=0", "shards=300000", "lr=NaN", "batch-size=0", "epochs=-1.0",
-            "target=0.0", "eval-interval=Infinity", "warmup-steps=-3");
+            "target=0.0", "eval-interval=Infinity", "warmup-steps=-3", "overlap=true with sync=bsp");
+        final JobSpecException ssp0 = assertThrows(JobSpecException.class,
+            () -> JobSpec.builder().sync("ssp:0").overlap(true).build());
+        assertTrue(ssp0.getMessage().contains("overlap=true with sync=ssp:0"), ssp0.getMessage());
+        assertTrue(JobSpec.builder().sync("ssp:1").overlap(true).build().overlap());
     }
 
     @Test

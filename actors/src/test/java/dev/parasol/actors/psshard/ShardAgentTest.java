@@ -1,5 +1,6 @@
 package dev.parasol.actors.psshard;
 
+import dev.parasol.actors.dataplane.ReceiverWakeup;
 import dev.parasol.actors.psshard.ShardMessages.CapturingSender;
 import dev.parasol.actors.psshard.ShardMessages.Message;
 import dev.parasol.actors.scheduler.StalenessPolicy;
@@ -78,7 +79,8 @@ class ShardAgentTest
         final Publication publication = aeron.addPublication(CHANNEL, STREAM_ID);
         final CapturingSender replies = new CapturingSender();
         final ShardAgent agent =
-            new ShardAgent(state, subscription, replies, 8, ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT);
+            new ShardAgent(state, subscription, replies, 8, ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT,
+                ReceiverWakeup.NONE);
         assertEquals("ps-shard-11-0", agent.roleName());
         awaitTrue(publication::isConnected, agent);
 

@@ -68,7 +68,8 @@ class SspGatePipeliningTest
         final SspGate gate = new SspGate(SyncPolicy.ssp(2), 2);
         assertTrue(gate.request(0, 0));
 
-        assertThrows(IllegalArgumentException.class, () -> gate.request(0, 2), "two clocks ahead");
+        assertThrows(IllegalArgumentException.class, () -> gate.request(0, 1 + SspGate.MAX_LOOKAHEAD),
+            "too many clocks ahead");
         gate.advance(0, 1);
         gate.request(0, 2);
         gate.advance(0, 2);
@@ -80,6 +81,20 @@ class SspGatePipeliningTest
         assertFalse(gate.isWaitingAhead(0));
         assertEquals(List.of(0), List.copyOf(gate.advance(1, 1)));
         assertEquals(3, gate.permittedClock(0));
+    }
+
+    @Test
+    void shouldJudgeRequestSeveralClocksAheadAgainstBound()
+    {
+        final SspGate gate = new SspGate(SyncPolicy.ssp(3), 2);
+
+        assertTrue(gate.request(0, 3), "3 - min 0 is within ssp:3");
+        gate.advance(0, 1);
+        assertFalse(gate.request(0, 1 + SspGate.MAX_LOOKAHEAD), "4 - min 0 is past ssp:3");
+        assertTrue(gate.isWaitingAhead(0));
+
+        assertEquals(List.of(0), List.copyOf(gate.advance(1, 1)), "the slow worker's advance releases it");
+        assertEquals(4, gate.permittedClock(0));
     }
 
     @Test

@@ -215,7 +215,7 @@ class SspGateTest
         gate.advance(1, 1);
         gate.request(1, 1);
 
-        assertThrows(IllegalArgumentException.class, () -> gate.request(0, 3));
+        assertThrows(IllegalArgumentException.class, () -> gate.request(0, 1 + SspGate.MAX_LOOKAHEAD));
         assertThrows(IllegalArgumentException.class, () -> gate.request(7, 0));
         assertThrows(IllegalArgumentException.class, () -> gate.request(-1, 0));
         assertThrows(IllegalArgumentException.class, () -> gate.advance(0, 0));

@@ -3,6 +3,7 @@ package dev.parasol.bench.channel;
 import dev.parasol.actors.dataplane.DataPlane;
 import dev.parasol.actors.dataplane.Endpoint;
 import dev.parasol.actors.dataplane.MessageSender;
+import dev.parasol.actors.dataplane.ReceiverWakeup;
 import dev.parasol.actors.dataplane.TrainingCounters;
 import dev.parasol.actors.psshard.ReplySender;
 import dev.parasol.actors.psshard.ShardAgent;
@@ -56,8 +57,8 @@ final class GradientChannel implements MeasuredStream
 
         state = pushCase.newShardState();
         final ReplySender acknowledge = this::onAcknowledgement;
-        agent = new ShardAgent(
-            state, subscription, acknowledge, fragmentLimit, ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT);
+        agent = new ShardAgent(state, subscription, acknowledge, fragmentLimit,
+            ShardAgent.CONFIRMATION_TIMEOUT_NS_DEFAULT, ReceiverWakeup.NONE);
         poller = new Poller("shard-receiver", agent::doWork, dataPlane.context().newAgentIdleStrategy());
         Delivery.awaitConnected(publication);
     }

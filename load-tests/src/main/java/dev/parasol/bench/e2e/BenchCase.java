@@ -27,7 +27,8 @@ public record BenchCase(
     String sync,
     String compression,
     boolean errorFeedback,
-    double maxEpochs)
+    double maxEpochs,
+    boolean overlap)
 {
     /**
      * Check the fields and put the policies in their canonical form ({@code topk:0.01}, {@code ssp:3}).
@@ -39,6 +40,7 @@ public record BenchCase(
      * @param compression   compressor.
      * @param errorFeedback error feedback on or off.
      * @param maxEpochs     epoch budget, &gt; 0.
+     * @param overlap       workers compute each gradient while the previous step's round trip is in flight.
      */
     public BenchCase
     {
@@ -47,6 +49,11 @@ public record BenchCase(
         {
             throw new IllegalArgumentException("invalid bench case: workers=" + workers + " shards=" + shards +
                 " maxEpochs=" + maxEpochs + " (expected workers >= 1, shards >= 1, maxEpochs > 0)");
+        }
+        if (overlap && !SyncPolicy.parse(sync).isUnbounded() && SyncPolicy.parse(sync).bound() == 0)
+        {
+            throw new IllegalArgumentException(
+                "invalid bench case: overlap under " + sync + " (expected ssp:N or asp)");
         }
         sync = SyncPolicy.parse(sync).toString();
         compression = CompressorSpec.parse(compression).toString();
@@ -72,7 +79,18 @@ public record BenchCase(
         final String compression,
         final double maxEpochs)
     {
-        return new BenchCase(workload, workers, shards, sync, compression, errorFeedbackFor(compression), maxEpochs);
+        return new BenchCase(
+            workload, workers, shards, sync, compression, errorFeedbackFor(compression), maxEpochs, false);
+    }
+
+    /**
+     * Get the same case with overlapped steps.
+     *
+     * @return the case, its workers computing each gradient while the previous step's round trip is in flight.
+     */
+    public BenchCase overlapped()
+    {
+        return new BenchCase(workload, workers, shards, sync, compression, errorFeedback, maxEpochs, true);
     }
 
     /**
@@ -91,12 +109,23 @@ public record BenchCase(
     /**
      * Get a name unique within a suite, usable as a directory name.
      *
-     * @return e.g. {@code W2-2w-ssp3-topk0.01-ef}.
+     * @return e.g. {@code W2-2w-ssp3-topk0.01-ef}, {@code W2-2w-ssp3-topk0.01-ef-overlap}.
      */
     public String id()
     {
         return workload.name() + "-" + workers + "w-" + (shards == 2 ? "" : shards + "s-") +
-            sync.replace(":", "") + "-" + compression.replace(":", "") + (errorFeedback ? "-ef" : "");
+            sync.replace(":", "") + "-" + compression.replace(":", "") + (errorFeedback ? "-ef" : "") +
+            (overlap ? "-overlap" : "");
+    }
+
+    /**
+     * Get the synchronisation as the report's table shows it.
+     *
+     * @return e.g. {@code ssp:3}, {@code ssp:3 +overlap}.
+     */
+    public String syncLabel()
+    {
+        return sync + (overlap ? " +overlap" : "");
     }
 
     /**
@@ -128,6 +157,7 @@ public record BenchCase(
             .sync(sync)
             .compress(compression)
             .errorFeedback(errorFeedback)
+            .overlap(overlap)
             .epochs(maxEpochs)
             .checkpointDir(checkpointDir)
             .seed(seed)

@@ -1,5 +1,6 @@
 package dev.parasol.bench.e2e;
 
+import dev.parasol.actors.dataplane.Transport;
 import dev.parasol.engine.exceptions.EngineException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -74,6 +75,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Skip the short unreported warm-up job and baseline before the first measurement.")
     boolean noWarmUp;
 
+    @Option(names = "--transport", defaultValue = "ipc", paramLabel = "ipc|udp",
+        description = "How each job's parts reach each other in the one local node: Aeron IPC, as parasol train " +
+            "does, or Aeron UDP on 127.0.0.1, the path a cluster uses. Default: ${DEFAULT-VALUE}.")
+    String transport;
+
     @Option(names = "--list", description = "Print the suite's rows and baselines, run nothing.")
     boolean list;
 
@@ -124,6 +130,7 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--job-timeout=" + jobTimeoutSeconds + ": expected seconds >= 1");
         }
+        final Transport parts = Transport.parse(transport);
         if (list)
         {
             printSuite(stdout, benchSuite);
@@ -136,6 +143,7 @@ public final class BenchCommand implements Callable<Integer>
             .seed(seed)
             .jobTimeout(Duration.ofSeconds(jobTimeoutSeconds))
             .warmUp(!noWarmUp)
+            .transport(parts)
             .run(benchSuite);
         BenchReport.write(result, directory);
         stdout.println();
@@ -160,7 +168,7 @@ public final class BenchCommand implements Callable<Integer>
         for (final BenchCase c : suite.cases())
         {
             out.printf(Locale.ROOT, "  %-30s %s, %d workers, %d shards, %s, %s, at most %.0f epochs%n", c.id(),
-                c.workload(), c.workers(), c.shards(), c.sync(), c.compressionLabel(), c.maxEpochs());
+                c.workload(), c.workers(), c.shards(), c.syncLabel(), c.compressionLabel(), c.maxEpochs());
         }
         for (final BaselineCase b : suite.baselines())
         {

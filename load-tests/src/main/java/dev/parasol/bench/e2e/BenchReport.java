@@ -82,7 +82,8 @@ public final class BenchReport
         md.append("Machine: ").append(machine.get("cores")).append(" cores (").append(machine.get("cpu"))
             .append("), Java ").append(machine.get("java")).append(", ").append(machine.get("os"))
             .append(", BLAS ").append(machine.get("blas_tier")).append(" (").append(machine.get("blas_library"))
-            .append(", OPENBLAS_NUM_THREADS=").append(machine.get("openblas_num_threads")).append(").\n\n");
+            .append(", OPENBLAS_NUM_THREADS=").append(machine.get("openblas_num_threads")).append("). Data plane: ")
+            .append(machine.get("data_plane")).append(".\n\n");
         md.append(rowsTable(result)).append('\n');
         md.append("Baselines (the engine alone in one process, `parasol baseline`, threads = the rows' workers):\n\n");
         md.append(baselinesTable(result)).append('\n');
@@ -113,6 +114,7 @@ public final class BenchReport
             md.append("| ").append(row.get("workload"))
                 .append(" | ").append(row.get("workers"))
                 .append(" | ").append(row.get("sync"))
+                .append(Boolean.TRUE.equals(row.get("overlap")) ? " +overlap" : "")
                 .append(" | ").append(row.get("compression"))
                 .append(Boolean.TRUE.equals(row.get("error_feedback")) ? " +ef" : "")
                 .append(" | ").append(timeToTarget(row))

@@ -44,6 +44,7 @@ final class BenchRows
         row.put("workers", benchCase.workers());
         row.put("shards", benchCase.shards());
         row.put("sync", benchCase.sync());
+        row.put("overlap", benchCase.overlap());
         row.put("compression", benchCase.compression());
         row.put("error_feedback", benchCase.errorFeedback());
         row.put("max_epochs", benchCase.maxEpochs());

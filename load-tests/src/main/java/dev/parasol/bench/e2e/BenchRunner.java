@@ -3,6 +3,7 @@ package dev.parasol.bench.e2e;
 import com.typesafe.config.ConfigFactory;
 import dev.parasol.actors.dataplane.DataPlaneConfiguration;
 import dev.parasol.actors.dataplane.DataPlaneContext;
+import dev.parasol.actors.dataplane.Transport;
 import dev.parasol.actors.jobapi.JobResult;
 import dev.parasol.actors.jobapi.JobSpec;
 import dev.parasol.actors.jobapi.JobStatus;
@@ -64,6 +65,7 @@ public final class BenchRunner
     private long seed = JobSpec.DEFAULT_SEED;
     private Duration jobTimeout = JOB_TIMEOUT_DEFAULT;
     private boolean warmUp = true;
+    private Transport transport = Transport.IPC;
     private int done;
     private int total;
 
@@ -132,6 +134,18 @@ public final class BenchRunner
     }
 
     /**
+     * Choose how each job's parts reach each other in the local node.
+     *
+     * @param transport {@link Transport#IPC} (the default, as {@code parasol train} does) or {@link Transport#UDP}.
+     * @return this for a fluent API.
+     */
+    public BenchRunner transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    /**
      * Run every baseline and every row of a suite, as many times as it says.
      *
      * @param suite the matrix.
@@ -150,6 +164,7 @@ public final class BenchRunner
         }
         final FashionMnist data = FashionMnist.load(dataDirectory);
         final Map<String, Object> machine = MachineInfo.describe(kernels);
+        machine.put("data_plane", Transport.IPC == transport ? "Aeron IPC" : "Aeron UDP on 127.0.0.1");
         final List<BaselineCase> baselineCases = suite.baselines();
         final List<List<RunRecord>> baselineRuns = emptyLists(baselineCases.size());
         final List<List<RunRecord>> caseRuns = emptyLists(suite.cases().size());
@@ -158,7 +173,7 @@ public final class BenchRunner
         log.printf(Locale.ROOT, "Suite %s: %d rows x %d run(s), %d baseline(s), data %s, seed %d%n",
             suite.name(), suite.cases().size(), suite.repetitions(), baselineCases.size(), data.directory(), seed);
 
-        final DataPlaneContext dataPlane = new DataPlaneContext().termLength(Math.max(
+        final DataPlaneContext dataPlane = new DataPlaneContext().transport(transport).termLength(Math.max(
             DataPlaneConfiguration.TERM_LENGTH_DEFAULT, DataPlaneContext.termLengthFor(largestDenseMessage(suite))));
         try (LocalParasol parasol = LocalParasol.start(dataPlane, suite.maxWorkers(),
             ConfigFactory.parseString("pekko.loglevel = WARNING")))

@@ -16,10 +16,13 @@ import java.util.Set;
  * <ul>
  *     <li>{@code full}: workloads W1 and W2 (W3 on request) x sync {@code bsp}, {@code ssp:3}, {@code asp} x
  *     compressors {@code dense}, {@code topk:0.01} with error feedback, {@code qsgd:8}, {@code sign} with error
- *     feedback x 2 and 4 workers, 2 shards, at most {@value #FULL_MAX_EPOCHS} epochs, each row twice: 48 rows;</li>
+ *     feedback x 2 and 4 workers, 2 shards, at most {@value #FULL_MAX_EPOCHS} epochs, each row twice: 48 rows,
+ *     and W2 with overlapped steps under {@code ssp:3} and {@code asp}, dense and top-k, 2 and 4 workers: 8
+ *     more;</li>
  *     <li>{@code quick}: a subset that finishes in under 10 minutes on 2 cores, each row once, at most
- *     {@value #QUICK_MAX_EPOCHS} epochs: W1 and W2 under {@code ssp:3} with dense and top-k, W2's other two
- *     compressors, W2 under {@code bsp} and {@code asp} with dense and top-k, and W2 with 4 workers.</li>
+ *     {@value #QUICK_MAX_EPOCHS} epochs: W1 and W2 under {@code ssp:3} with dense and top-k, the same W2 rows with
+ *     overlapped steps, W2's other two compressors, W2 under {@code bsp} and {@code asp} with dense and top-k, W2
+ *     with 4 workers, and W2 top-k with 1 worker, sequential and overlapped.</li>
  * </ul>
  *
  * @param name        the suite's name, e.g. {@code quick}.
@@ -32,6 +35,16 @@ public record BenchSuite(String name, int repetitions, List<BenchCase> cases)
      * Synchronisation policies of the full matrix.
      */
     public static final List<String> SYNCS = List.of("bsp", "ssp:3", "asp");
+
+    /**
+     * Synchronisation policies of the full suite's overlapped rows (BSP cannot overlap).
+     */
+    public static final List<String> OVERLAP_SYNCS = List.of("ssp:3", "asp");
+
+    /**
+     * Compressors of the full suite's overlapped rows: the baseline and the one that lifts throughput.
+     */
+    public static final List<String> OVERLAP_COMPRESSIONS = List.of("dense", "topk:0.01");
 
     /**
      * Compressors of the full matrix; top-k and sign run with error feedback.
@@ -135,6 +148,8 @@ public record BenchSuite(String name, int repetitions, List<BenchCase> cases)
             cases.add(BenchCase.of(w, 2, SHARDS, "ssp:3", "dense", epochs));
             cases.add(BenchCase.of(w, 2, SHARDS, "ssp:3", "topk:0.01", epochs));
         }
+        cases.add(BenchCase.of(Workload.W2, 2, SHARDS, "ssp:3", "dense", epochs).overlapped());
+        cases.add(BenchCase.of(Workload.W2, 2, SHARDS, "ssp:3", "topk:0.01", epochs).overlapped());
         cases.add(BenchCase.of(Workload.W2, 2, SHARDS, "ssp:3", "qsgd:8", epochs));
         cases.add(BenchCase.of(Workload.W2, 2, SHARDS, "ssp:3", "sign", epochs));
         for (final String sync : List.of("bsp", "asp"))
@@ -144,6 +159,9 @@ public record BenchSuite(String name, int repetitions, List<BenchCase> cases)
         }
         cases.add(BenchCase.of(Workload.W2, 4, SHARDS, "ssp:3", "dense", epochs));
         cases.add(BenchCase.of(Workload.W2, 4, SHARDS, "ssp:3", "topk:0.01", epochs));
+        // One worker leaves a core to the shards, the evaluator and the driver: what a worker node has to itself.
+        cases.add(BenchCase.of(Workload.W2, 1, SHARDS, "ssp:3", "topk:0.01", epochs));
+        cases.add(BenchCase.of(Workload.W2, 1, SHARDS, "ssp:3", "topk:0.01", epochs).overlapped());
         if (withW3)
         {
             cases.add(BenchCase.of(Workload.W3, 2, SHARDS, "ssp:3", "dense", epochs));
@@ -173,6 +191,17 @@ public record BenchSuite(String name, int repetitions, List<BenchCase> cases)
                     {
                         cases.add(BenchCase.of(w, workers, SHARDS, sync, compression, FULL_MAX_EPOCHS));
                     }
+                }
+            }
+        }
+        for (final int workers : WORKER_COUNTS)
+        {
+            for (final String sync : OVERLAP_SYNCS)
+            {
+                for (final String compression : OVERLAP_COMPRESSIONS)
+                {
+                    cases.add(BenchCase.of(Workload.W2, workers, SHARDS, sync, compression, FULL_MAX_EPOCHS)
+                        .overlapped());
                 }
             }
         }

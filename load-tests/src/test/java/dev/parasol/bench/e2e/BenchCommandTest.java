@@ -21,8 +21,10 @@ class BenchCommandTest
         final int exit = run("--suite", "full", "--list");
 
         assertEquals(0, exit, err::toString);
-        assertTrue(out.toString().contains("Suite full: 48 rows, each run 2 time(s)"), out::toString);
+        assertTrue(out.toString().contains("Suite full: 56 rows, each run 2 time(s)"), out::toString);
         assertTrue(out.toString().contains("W2-4w-asp-sign-ef"), out::toString);
+        assertTrue(out.toString().contains("W2-4w-asp-topk0.01-ef-overlap"), out::toString);
+        assertTrue(out.toString().contains("asp +overlap"), out::toString);
         assertTrue(out.toString().contains("W1-baseline-4t"), out::toString);
     }
 
@@ -37,12 +39,22 @@ class BenchCommandTest
     }
 
     @Test
+    void shouldExitWithOneMessageWhenTransportIsUnknown()
+    {
+        final int exit = run("--suite", "quick", "--transport", "tcp", "--list");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("'tcp'") && err.toString().contains("ipc or udp"), err::toString);
+    }
+
+    @Test
     void shouldDescribeEveryOptionInHelp()
     {
         final int exit = run("--help");
 
         assertEquals(0, exit);
-        for (final String option : new String[] {"--suite", "--out", "--data-dir", "--with-w3", "--seed"})
+        for (final String option : new String[] {"--suite", "--out", "--data-dir", "--with-w3", "--seed",
+            "--transport"})
         {
             assertTrue(out.toString().contains(option), out::toString);
         }

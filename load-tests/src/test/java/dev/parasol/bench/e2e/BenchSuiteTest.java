@@ -3,6 +3,7 @@ package dev.parasol.bench.e2e;
 import dev.parasol.engine.model.Workload;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,16 +21,20 @@ class BenchSuiteTest
         final BenchSuite full = BenchSuite.full(false);
 
         assertEquals("full", full.name());
-        assertEquals(48, full.cases().size());
+        assertEquals(56, full.cases().size());
         assertEquals(2, full.repetitions());
-        assertEquals(96, full.jobRuns());
+        assertEquals(112, full.jobRuns());
         final Set<String> combinations = new HashSet<>();
+        final Set<String> overlapped = new HashSet<>();
         for (final BenchCase c : full.cases())
         {
             assertEquals(2, c.shards());
             assertEquals(30.0, c.maxEpochs());
-            combinations.add(c.workload() + "/" + c.workers() + "/" + c.sync() + "/" + c.compression());
+            (c.overlap() ? overlapped : combinations)
+                .add(c.workload() + "/" + c.workers() + "/" + c.sync() + "/" + c.compression());
         }
+        assertEquals(Set.of("W2/2/ssp:3/dense", "W2/2/ssp:3/topk:0.01", "W2/2/asp/dense", "W2/2/asp/topk:0.01",
+            "W2/4/ssp:3/dense", "W2/4/ssp:3/topk:0.01", "W2/4/asp/dense", "W2/4/asp/topk:0.01"), overlapped);
         for (final Workload w : List.of(Workload.W1, Workload.W2))
         {
             for (final int workers : List.of(2, 4))
@@ -69,6 +74,8 @@ class BenchSuiteTest
         assertTrue(has(quick, Workload.W1, 2, "ssp:3", "topk:0.01"));
         assertTrue(has(quick, Workload.W2, 2, "bsp", "topk:0.01"));
         assertTrue(has(quick, Workload.W2, 2, "asp", "topk:0.01"));
+        assertTrue(quick.cases().stream().anyMatch((c) -> c.overlap() && c.workload() == Workload.W2 &&
+            c.workers() == 2 && c.sync().equals("ssp:3") && c.compression().equals("topk:0.01")));
         assertTrue(quick.cases().size() < BenchSuite.full(false).cases().size());
         for (final BenchCase c : quick.cases())
         {
@@ -82,7 +89,7 @@ class BenchSuiteTest
     void shouldAddW3RowsOnlyWhenAskedFor()
     {
         assertTrue(has(BenchSuite.quick(true), Workload.W3, 2, "ssp:3", "topk:0.01"));
-        assertEquals(72, BenchSuite.full(true).cases().size());
+        assertEquals(80, BenchSuite.full(true).cases().size());
         assertFalse(BenchSuite.named("FULL", false).cases().stream().anyMatch((c) -> c.workload() == Workload.W3));
     }
 
@@ -96,7 +103,7 @@ class BenchSuiteTest
         {
             assertEquals(1, baselines.stream().filter((b) -> b.matches(c)).count(), c::id);
         }
-        assertEquals(List.of("W1-baseline-2t", "W2-baseline-2t", "W2-baseline-4t"),
+        assertEquals(List.of("W1-baseline-2t", "W2-baseline-2t", "W2-baseline-4t", "W2-baseline-1t"),
             BenchSuite.quick(false).baselines().stream().map(BaselineCase::id).toList());
         assertEquals(4, BenchSuite.quick(false).maxWorkers());
     }
@@ -128,6 +135,19 @@ class BenchSuiteTest
         assertEquals("topk:0.01", c.compression());
         assertEquals("W2-4w-ssp3-topk0.01-ef", c.id());
         assertEquals("topk:0.01 +ef", c.compressionLabel());
+        assertEquals("W2-4w-ssp3-topk0.01-ef-overlap", c.overlapped().id());
+        assertEquals("ssp:3 +overlap", c.overlapped().syncLabel());
+        assertTrue(c.overlapped().toSpec(Path.of("/data"), Path.of("/out"), 1).overlap());
+    }
+
+    @Test
+    void shouldRefuseOverlapUnderBsp()
+    {
+        final BenchCase c = BenchCase.of(Workload.W2, 2, 2, "bsp", "dense", 1.0);
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, c::overlapped);
+
+        assertTrue(ex.getMessage().contains("overlap under bsp"), ex.getMessage());
     }
 
     private static boolean has(
