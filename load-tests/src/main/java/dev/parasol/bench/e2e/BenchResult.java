@@ -33,7 +33,8 @@ public record BenchResult(
      */
     public static final String EFFICIENCY_DEFINITION = "efficiency = samples_per_s of the row / samples_per_s of " +
         "the single-process baseline (parasol baseline) with threads = the row's workers, same workload, measured " +
-        "in the same run and the same repetition";
+        "in the same run: the fastest of its runs (one per repetition), the least disturbed on a shared machine, so " +
+        "a slow baseline run never flatters a row";
 
     /**
      * How compression ratio is defined, written into the report beside the figures.

@@ -35,17 +35,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a {@link BenchSuite} in one JVM: one local Parasol node (a one-node cluster, an embedded media driver, data
- * over Aeron UDP on 127.0.0.1) for the whole run, the suite's jobs submitted one after another through its
- * {@link ParasolClient} and never side by side, and beside them the single-process {@link BaselineTrainer} with as
- * many threads as a row has workers, so that each row's efficiency is a ratio of two figures taken minutes apart on
- * the same machine.
+ * Runs a {@link BenchSuite} in one JVM: one local Parasol node (a one-node cluster, an embedded media driver, data over
+ * Aeron IPC, or UDP on 127.0.0.1 with {@link #transport}) for the whole run, the suite's jobs submitted one after
+ * another through its {@link ParasolClient} and never side by side, and beside them the single-process
+ * {@link BaselineTrainer} with as many threads as a row has workers, so that each row's efficiency is a ratio of two
+ * figures taken minutes apart on the same machine.
  * <p>
  * Each repetition runs every baseline, then every row, in suite order. A row's efficiency divides its samples per
- * second by those of the baseline of the same repetition. Before the first measurement an unreported warm-up (a few
- * hundred steps of each workload, in the trainer and in a job) lets the JIT compile the hot paths, so that the first
- * row does not pay for it. Jobs write their {@code report.json} under {@code OUT/jobs/ROW-rN/}; their models are
- * deleted, a benchmark does not need them.
+ * second by those of its baseline's fastest run in the whole suite: on a shared machine a run can only be slowed down
+ * by what else runs, so the fastest is the least disturbed, and a disturbed baseline never flatters a row (2026-11-26:
+ * the first repetition's W2 baseline ran at 95,689 samples/s, the second's at 148,987). Before the first measurement an
+ * unreported warm-up (a few hundred steps of each workload, in the trainer and in a job) lets the JIT compile the hot
+ * paths, so that the first row does not pay for it. Jobs write their {@code report.json} under
+ * {@code OUT/jobs/ROW-rN/}; their models are deleted, a benchmark does not need them.
  */
 public final class BenchRunner
 {

@@ -62,15 +62,16 @@ class BenchFiguresTest
     }
 
     @Test
-    void shouldReportTheMedianRunAndDivideByTheBaselineOfItsRepetitionWhenRowRanTwice()
+    void shouldReportTheMedianRunAndDivideByTheFastestBaselineRunWhenRowRanTwice()
     {
         final BenchCase c = BenchCase.of(Workload.W2, 2, 2, "ssp:3", "topk:0.01", 15.0);
         final List<RunRecord> runs = List.of(
             run(1, 12.0, 40_000.0, 940_656.0, 12_000.0),
             run(2, 10.0, 48_000.0, 940_656.0, 12_542.08));
+        // the baseline of the median run's repetition was disturbed (slower): it must not flatter the row
         final List<RunRecord> baselines = List.of(
-            new RunRecord(1, RunRecord.SUCCEEDED, null, Map.of("samples_per_s", 100_000.0), 5.0),
-            new RunRecord(2, RunRecord.SUCCEEDED, null, Map.of("samples_per_s", 120_000.0), 5.0));
+            new RunRecord(1, RunRecord.SUCCEEDED, null, Map.of("samples_per_s", 120_000.0), 5.0),
+            new RunRecord(2, RunRecord.SUCCEEDED, null, Map.of("samples_per_s", 100_000.0), 5.0));
 
         final Map<String, Object> row = BenchRows.row(c, 7L, runs, baselines, Map.of("cores", 2));
 
@@ -82,7 +83,10 @@ class BenchFiguresTest
         assertEquals(7L, row.get("seed"));
         final List<?> summaries = (List<?>)row.get("runs");
         assertEquals(2, summaries.size());
-        assertEquals(0.4, (Double)((Map<?, ?>)summaries.get(0)).get("efficiency"), 1e-12);
+        assertEquals(40_000.0 / 120_000.0, (Double)((Map<?, ?>)summaries.get(0)).get("efficiency"), 1e-12);
+        assertEquals(100_000.0, ((Map<?, ?>)summaries.get(1)).get("baseline_samples_per_s_same_repetition"));
+        assertEquals(1, BenchRows.baseline(new BaselineCase(Workload.W2, 2, 15.0), baselines, Map.of())
+            .get("fastest_run"));
     }
 
     private static RunRecord run(
