@@ -66,8 +66,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * pushes of c - 2, so the gradient misses at most its own last push: read-my-writes is relaxed by one step, which
  * is why BSP, whose every step must see the one before, never overlaps. Reads go one at a time, each for the first
  * step whose gradient is not yet computed, as soon as its permit is held; permits are asked for up to two steps
- * ahead ({@code SspGate.MAX_LOOKAHEAD}), so that under SSP(s >= 3) the permit of the next read is usually there
- * when the push it follows leaves.
+ * past the one in progress, three past the reported clock ({@code SspGate.MAX_LOOKAHEAD}), so that under
+ * SSP(s >= 3) the permit of the next read is usually there when the push it follows leaves.
  * <p>
  * A send that Aeron does not accept is retried on the next cycle, never dropped. A reply that does not come within
  * the resend interval makes the worker send every unanswered message again with its sequence and content, a push
