@@ -243,7 +243,7 @@ public final class DataPlane implements AutoCloseable
      */
     public Endpoint resolveEndpoint(final Subscription subscription, final Duration timeout)
     {
-        if (subscription.channel().startsWith(Endpoint.IPC_HOST))
+        if (Transport.IPC == Transport.ofChannel(subscription.channel()))
         {
             return Endpoint.ipc(subscription.streamId());
         }
@@ -315,7 +315,7 @@ public final class DataPlane implements AutoCloseable
     public MessageSender newSender(
         final Publication publication, final TrainingCounters counters, final MessageSender.Traffic traffic)
     {
-        final ReceiverWakeup wakeup = publication.channel().startsWith(Endpoint.IPC_HOST) ?
+        final ReceiverWakeup wakeup = Transport.IPC == Transport.ofChannel(publication.channel()) ?
             receiverWakeup(publication.streamId()) : ReceiverWakeup.NONE;
         return new MessageSender(
             publication, counters, traffic, ctx.newAgentIdleStrategy(), ctx.sendTimeoutNs(), wakeup);

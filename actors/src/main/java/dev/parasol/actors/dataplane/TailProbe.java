@@ -14,13 +14,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * empty messages (see {@code ShardState} and {@code ReplicaUpdater}).
  * <p>
  * Idleness is read from the publication's position, so sends pay nothing for it: the clock is read only by
- * {@link #probeIfIdle}, which the owner calls on its idle cycles. Not thread-safe: one owner thread.
+ * {@link #probeIfIdle}, which the owner calls on its idle cycles. An IPC stream loses nothing, so a probe of one
+ * never offers. Not thread-safe: one owner thread.
  */
 public final class TailProbe
 {
+    /**
+     * How long a stream stays quiet after a message before its probe moves it on, unless the owner says otherwise: a
+     * few loopback round trips, a fraction of one step on a slow link.
+     */
+    public static final long QUIET_NS_DEFAULT = 2_000_000L;
+
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final Publication publication;
+    private final boolean lossless;
     private long lastPosition;
     private long quietSinceNs;
     private boolean probed = true;
@@ -34,13 +42,14 @@ public final class TailProbe
     public TailProbe(final Publication publication)
     {
         this.publication = publication;
+        this.lossless = Transport.IPC == Transport.ofChannel(publication.channel());
         this.lastPosition = publication.position();
     }
 
     /**
      * Offer an empty message if the publication sent a message and then nothing for {@code idleNs}, and no probe has
      * followed that message yet. The idle time counts from the first call that saw the new position, so it is at
-     * least {@code idleNs}, at most that plus the caller's polling interval.
+     * least {@code idleNs}, at most that plus the caller's polling interval. Never on an IPC stream.
      *
      * @param nowNs  the time now, from the caller's clock.
      * @param idleNs how long the stream must have been quiet.
@@ -48,6 +57,10 @@ public final class TailProbe
      */
     public boolean probeIfIdle(final long nowNs, final long idleNs)
     {
+        if (lossless)
+        {
+            return false;
+        }
         final long position = publication.position();
         if (position != lastPosition)
         {

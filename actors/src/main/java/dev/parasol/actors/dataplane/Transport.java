@@ -21,6 +21,17 @@ public enum Transport
     IPC;
 
     /**
+     * Get the transport of an Aeron channel.
+     *
+     * @param channel a channel URI, e.g. a publication's or a subscription's {@code channel()}.
+     * @return {@link #IPC} for the IPC channel, else {@link #UDP}.
+     */
+    public static Transport ofChannel(final String channel)
+    {
+        return channel.startsWith(Endpoint.IPC_HOST) ? IPC : UDP;
+    }
+
+    /**
      * Read a transport's name as a command line or a configuration gives it.
      *
      * @param text {@code ipc} or {@code udp}, in any case.

@@ -53,11 +53,6 @@ public final class ShardAgent implements Agent
      */
     public static final long CONFIRMATION_TIMEOUT_NS_DEFAULT = 3_000_000_000L;
 
-    /**
-     * How long a stream the shard sends on stays quiet after a message before its {@link TailProbe} moves it on.
-     */
-    public static final long TAIL_PROBE_IDLE_NS = 2_000_000L;
-
     private static final long PROBE_CHECK_INTERVAL_NS = 250_000L;
 
     private static final int COMMAND_LIMIT = 4;
@@ -174,7 +169,7 @@ public final class ShardAgent implements Agent
         int work = 0;
         for (final TailProbe probe : streams)
         {
-            if (!probe.publication().isClosed() && probe.probeIfIdle(now, TAIL_PROBE_IDLE_NS))
+            if (!probe.publication().isClosed() && probe.probeIfIdle(now, TailProbe.QUIET_NS_DEFAULT))
             {
                 work++;
             }

@@ -1,6 +1,7 @@
 package dev.parasol.actors.worker;
 
 import dev.parasol.actors.dataplane.ReceiverWakeup;
+import dev.parasol.actors.dataplane.TailProbe;
 import dev.parasol.actors.scheduler.SspGate;
 import dev.parasol.engine.compress.CompressedGradient;
 import io.aeron.Subscription;
@@ -81,11 +82,6 @@ final class WorkerAgent implements Agent
 {
     private static final int FRAGMENT_LIMIT = 16;
 
-    /**
-     * How long a link to a shard with unanswered messages stays quiet before its {@code TailProbe} moves the stream
-     * on: a few loopback round trips, a fraction of one step on a slow link.
-     */
-    static final long TAIL_PROBE_IDLE_NS = 2_000_000L;
     private static final int WAIT_NONE = 0;
     private static final int WAIT_PERMIT = 1;
     private static final int WAIT_PARAMETERS = 2;
@@ -594,7 +590,7 @@ final class WorkerAgent implements Agent
             if (awaitingAck[s] || awaitingUpdate[s])
             {
                 // A lost last datagram of what was sent would otherwise wait for Aeron's 100 ms heartbeat.
-                requestLinks[s].probeIfIdle(nowNs, TAIL_PROBE_IDLE_NS);
+                requestLinks[s].probeIfIdle(nowNs, TailProbe.QUIET_NS_DEFAULT);
             }
         }
         if (nowNs - lastSendNs > resendIntervalNs)

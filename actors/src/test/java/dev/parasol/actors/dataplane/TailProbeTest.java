@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TailProbeTest
 {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final long IDLE_NS = 2_000_000L;
+    private static final long IDLE_NS = TailProbe.QUIET_NS_DEFAULT;
 
     @Test
     void shouldOfferOneEmptyMessagePerQuietPeriodAfterAMessage()
@@ -66,6 +66,33 @@ class TailProbeTest
                 subscription.poll(assembler, 10);
             }
             assertEquals(List.of(64, 0, 64, 0), lengths);
+        }
+    }
+
+    @Test
+    void shouldNeverOfferOnAnIpcStreamWhichLosesNothing()
+    {
+        try (DataPlane dataPlane = DataPlane.launch(
+            new DataPlaneContext().transport(Transport.IPC).publicationLingerTimeoutNs(0)))
+        {
+            final Subscription subscription = dataPlane.addSubscription(18);
+            final ExclusivePublication publication =
+                dataPlane.addExclusivePublication(dataPlane.resolveEndpoint(subscription, WAIT));
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!publication.isConnected() && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            final TailProbe probe = new TailProbe(publication);
+            final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+            offer(publication, message);
+            final long positionAfterMessage = publication.position();
+            final long start = System.nanoTime();
+
+            assertFalse(probe.probeIfIdle(start, IDLE_NS));
+            assertFalse(probe.probeIfIdle(start + 10 * IDLE_NS, IDLE_NS), "a quiet IPC stream needs no probe");
+            assertEquals(positionAfterMessage, publication.position(), "nothing was offered");
+            assertEquals(0, probe.probeCount());
         }
     }
 
