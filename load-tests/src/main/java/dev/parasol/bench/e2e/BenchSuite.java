@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A benchmark matrix: the rows to run, in order, and how many times each runs (the report keeps the median run by
@@ -206,6 +207,34 @@ public record BenchSuite(String name, int repetitions, List<BenchCase> cases)
             }
         }
         return new BenchSuite(FULL, FULL_REPETITIONS, cases);
+    }
+
+    /**
+     * Keep only the rows of some workloads, e.g. to run the full matrix's W3 rows on their own (their baselines follow
+     * the rows, so every efficiency is still divided by a baseline of the same run).
+     *
+     * @param workloads the workloads to keep, at least one.
+     * @return a suite of the same name and repetitions with those rows, in their order.
+     * @throws IllegalArgumentException if the suite has no row of any of them, naming the workloads it has.
+     */
+    public BenchSuite only(final Set<Workload> workloads)
+    {
+        final List<BenchCase> kept = new ArrayList<>();
+        final Set<Workload> present = new TreeSet<>();
+        for (final BenchCase c : cases)
+        {
+            present.add(c.workload());
+            if (workloads.contains(c.workload()))
+            {
+                kept.add(c);
+            }
+        }
+        if (kept.isEmpty())
+        {
+            throw new IllegalArgumentException("suite " + name + " has no row of " + new TreeSet<>(workloads) +
+                " (it has " + present + (present.contains(Workload.W3) ? "" : "; W3 needs --with-w3") + ")");
+        }
+        return new BenchSuite(name, repetitions, kept);
     }
 
     /**

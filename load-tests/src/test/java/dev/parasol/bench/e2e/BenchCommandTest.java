@@ -29,6 +29,29 @@ class BenchCommandTest
     }
 
     @Test
+    void shouldRunOnlyTheRowsAndBaselinesOfTheWorkloadsGivenWhenWorkloadsIsGiven()
+    {
+        final int exit = run("--suite", "full", "--workloads", "w3", "--list");
+
+        assertEquals(0, exit, err::toString);
+        assertTrue(out.toString().contains("Suite full: 24 rows, each run 2 time(s)"), out::toString);
+        assertTrue(out.toString().contains("W3-4w-asp-sign-ef"), out::toString);
+        assertTrue(out.toString().contains("W3-baseline-2t") && out.toString().contains("W3-baseline-4t"),
+            out::toString);
+        assertFalse(out.toString().contains("W1-") || out.toString().contains("W2-"), out::toString);
+    }
+
+    @Test
+    void shouldExitWithOneMessageWhenAWorkloadIsUnknown()
+    {
+        final int exit = run("--suite", "quick", "--workloads", "W2,W9", "--list");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("W9"), err::toString);
+        assertFalse(err.toString().contains("\tat "), "no stack trace for a user error: " + err);
+    }
+
+    @Test
     void shouldExitWithOneMessageWhenSuiteIsUnknown()
     {
         final int exit = run("--suite", "medium");
@@ -54,7 +77,7 @@ class BenchCommandTest
 
         assertEquals(0, exit);
         for (final String option : new String[] {"--suite", "--out", "--data-dir", "--with-w3", "--seed",
-            "--transport"})
+            "--transport", "--workloads"})
         {
             assertTrue(out.toString().contains(option), out::toString);
         }

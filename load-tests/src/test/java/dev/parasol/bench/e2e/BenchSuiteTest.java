@@ -94,6 +94,30 @@ class BenchSuiteTest
     }
 
     @Test
+    void shouldKeepOnlyTheRowsOfTheWorkloadsGivenInTheirOrder()
+    {
+        final BenchSuite full = BenchSuite.full(true);
+
+        final BenchSuite w3 = full.only(Set.of(Workload.W3));
+
+        assertEquals(24, w3.cases().size());
+        assertEquals(full.repetitions(), w3.repetitions());
+        assertEquals(full.cases().stream().filter((c) -> c.workload() == Workload.W3).toList(), w3.cases());
+        assertEquals(List.of("W3-baseline-2t", "W3-baseline-4t"),
+            w3.baselines().stream().map(BaselineCase::id).toList());
+    }
+
+    @Test
+    void shouldNameTheWorkloadsItHasWhenNoRowIsLeft()
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> BenchSuite.quick(false).only(Set.of(Workload.W3)));
+
+        assertTrue(e.getMessage().contains("[W3]") && e.getMessage().contains("[W1, W2]") &&
+            e.getMessage().contains("--with-w3"), e.getMessage());
+    }
+
+    @Test
     void shouldNeedOneBaselinePerWorkloadAndWorkerCount()
     {
         final List<BaselineCase> baselines = BenchSuite.full(false).baselines();
