@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -129,6 +130,34 @@ class ErrorFeedbackTest
         }
         assertTrue(sterbenz > LENGTH, spec + " sterbenz=" + sterbenz);
         assertTrue(inexact > 0, spec + " found no inexact residual; the documented limit would be wrong");
+    }
+
+    /**
+     * Each step sends exactly the k largest magnitudes of gradient plus residual, the residual carrying what earlier
+     * steps did not send.
+     */
+    @Test
+    void shouldSendExactlyTheTopKOfGradientPlusResidualAtEveryStep()
+    {
+        final SplittableRandom random = new SplittableRandom(21);
+        final TopKCompressor compressor = new TopKCompressor(0.01, LENGTH, random.split());
+        final ErrorFeedback feedback = new ErrorFeedback(compressor, new KeyRange(1, START, START + LENGTH));
+        final CompressedGradient out = compressor.newOutput();
+        final float[] x = new float[LENGTH];
+        for (int step = 0; step < 10; step++)
+        {
+            final float[] g = gradient(random, START + LENGTH, step);
+            feedback.copyResidualTo(x, 0);
+            for (int i = 0; i < LENGTH; i++)
+            {
+                x[i] += g[START + i];
+            }
+
+            feedback.step(g, out);
+
+            final int[] expected = TopKCompressorTest.referenceTopK(x, 0, LENGTH, compressor.entriesFor(LENGTH));
+            assertArrayEquals(expected, Arrays.copyOf(out.indices(), out.count()), "step " + step);
+        }
     }
 
     @Test
