@@ -18,6 +18,7 @@ import dev.parasol.actors.worker.Incarnations;
 import dev.parasol.actors.worker.Worker;
 import dev.parasol.actors.worker.WorkerTelemetry;
 import dev.parasol.engine.model.KeyRange;
+import dev.parasol.engine.model.Model;
 import dev.parasol.wire.JobKey;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -231,6 +232,7 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
     private final ModelAssembly model;
     private final DivergenceWatchdog watchdog = new DivergenceWatchdog(
         DivergenceWatchdog.RISE_FACTOR_DEFAULT, DivergenceWatchdog.PATIENCE_DEFAULT);
+    private final ChanceLevelWatch chanceLevelWatch;
 
     private final List<ActorRef<NodeHost.Command>> psHosts = new ArrayList<>();
     private final List<ActorRef<NodeHost.Command>> workerHosts = new ArrayList<>();
@@ -283,8 +285,11 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         this.wireJobId = random.nextLong();
         // Handed to the job's parts in their placements only: over a TLS control plane it never crosses in clear.
         this.authKey = JobKey.generate(random).toBytes();
-        this.ranges = spec.workload().create(1).layout().split(spec.shards());
-        this.model = new ModelAssembly(spec.workload().create(1).layout());
+        final Model template = spec.workload().create(1);
+        this.ranges = template.layout().split(spec.shards());
+        this.model = new ModelAssembly(template.layout());
+        this.chanceLevelWatch = new ChanceLevelWatch(
+            template.classes(), ChanceLevelWatch.WARM_UP_STEPS_DEFAULT, ChanceLevelWatch.PATIENCE_DEFAULT);
         this.shards = new EntityRef[ranges.length];
         this.shardEndpoints = new Endpoint[ranges.length];
         this.workers = new ActorRef[spec.workers()];
@@ -1037,6 +1042,11 @@ public final class JobRunner extends AbstractBehavior<JobRunnerCommand>
         }
         if (phase == Phase.RUNNING)
         {
+            final String stuck = chanceLevelWatch.onLoss(statistics.meanRecentLoss(), statistics.totalSteps());
+            if (stuck != null)
+            {
+                metrics.warn("chance-level watch: " + stuck);
+            }
             manager.tell(new JobManager.JobProgress(jobId, metrics.progressEvent()));
         }
         checkBudget();
